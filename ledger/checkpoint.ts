@@ -123,9 +123,12 @@ export function verifierKey(keyName: string, publicKey: Uint8Array): string {
 }
 
 export function parseVerifierKey(vkey: string): { keyName: string; keyId: Uint8Array; publicKey: Uint8Array } {
-  const parts = vkey.trim().split('+');
-  if (parts.length !== 3) throw new CheckpointError('verifier key must be name+keyid+base64key');
-  const [keyName, idHex, b64] = parts as [string, string, string];
+  // The key is base64 and may itself contain '+': split off only name and key id.
+  const text = vkey.trim();
+  const a = text.indexOf('+');
+  const b = text.indexOf('+', a + 1);
+  if (a < 0 || b < 0) throw new CheckpointError('verifier key must be name+keyid+base64key');
+  const [keyName, idHex, b64] = [text.slice(0, a), text.slice(a + 1, b), text.slice(b + 1)];
   if (!KEY_NAME.test(keyName)) throw new CheckpointError(`bad key name ${JSON.stringify(keyName)}`);
   if (!/^[0-9a-f]{8}$/.test(idHex)) throw new CheckpointError('key id must be 8 hex digits');
   const raw = strictBase64(b64, 'key');

@@ -8,6 +8,8 @@ import * as secp from 'tiny-secp256k1';
 import { keccak_256 } from '@noble/hashes/sha3';
 import { LedgerError } from './errors.ts';
 import { fromHex, toHex } from './hex.ts';
+import { entryDigest } from './eip712.ts';
+import type { EntryFields } from './entry.ts';
 
 const HALF_N = 0x7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a0n;
 
@@ -60,4 +62,9 @@ export function publicKeyOf(privateKey: Uint8Array): Uint8Array {
   const pub = secp.pointFromScalar(privateKey, false);
   if (!pub) throw new SignatureError('invalid private key');
   return pub;
+}
+
+/** Signs a training-state entry under a domain separator (trainer side). */
+export function signEntry(entry: EntryFields, separator: Uint8Array, privateKey: Uint8Array): string {
+  return signDigest(entryDigest(separator, entry), privateKey);
 }

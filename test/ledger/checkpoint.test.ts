@@ -44,3 +44,13 @@ describe('C2SP checkpoints', () => {
     expect(() => parseVerifierKey(`${name}+00000000+${key}`)).toThrow(/key id/);
   });
 });
+
+describe('verifier keys whose base64 contains "+"', () => {
+  it('parses and verifies', () => {
+    for (let seed = 0; seed < 40; seed++) {
+      const s = signerFromSeed('k', new Uint8Array(32).fill(seed));
+      const v = verifierKey('k', s.publicKey);
+      expect(verifyCheckpoint(signCheckpoint(cp, s), v).size).toBe(42);
+    }
+  });
+});

@@ -54,6 +54,18 @@ CREATE TABLE "TreeHead" (
 CREATE TABLE "Blob" (
     "sha256" TEXT NOT NULL PRIMARY KEY,
     "size" BIGINT NOT NULL,
+    "private" BOOLEAN NOT NULL DEFAULT false,
     "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+);
+
+-- CreateTable
+CREATE TABLE "StateBlob" (
+    "jobId" TEXT NOT NULL,
+    "index" BIGINT NOT NULL,
+    "sha256" TEXT NOT NULL,
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+
+    PRIMARY KEY ("jobId", "index"),
+    CONSTRAINT "StateBlob_jobId_fkey" FOREIGN KEY ("jobId") REFERENCES "Job" ("id") ON DELETE RESTRICT ON UPDATE CASCADE
 );
 
