@@ -37,6 +37,7 @@ export async function buildApp(opts: BuildAppOptions = {}): Promise<FastifyInsta
   await app.register(entryRoutes);
   await app.register(proofRoutes);
   await app.register(blobRoutes);
+  await app.register(import('./routes/states/index.ts')); // private state blobs (prover, issue 4)
   await app.register(logRoutes);
   await app.ready();
   return app;

@@ -4,10 +4,11 @@
  * is either wholly present under its address or absent — never torn — after a crash.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, mkdirSync, type ReadStream } from 'node:fs';
-import { open, rename, rm, stat } from 'node:fs/promises';
+import { createReadStream, createWriteStream, mkdirSync, type ReadStream } from 'node:fs';
+import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
+import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { FlagstoneError } from '../errors.ts';
 
 export interface PutResult {
@@ -38,37 +39,37 @@ export class BlobStore {
   /** Streams `body` into the store; rejects (and keeps nothing) if it does not hash to `expected`. */
   async put(expected: string, body: Readable): Promise<PutResult> {
     const tmp = path.join(this.tmpDir, `${expected}.${randomBytes(6).toString('hex')}`);
-    const file = await open(tmp, 'wx');
     const hash = createHash('sha256');
+    const limit = this.maxBytes;
     let size = 0;
+    // Hash on the way through; the file stream writes in the thread pool, overlapping with
+    // receiving the next chunks.
+    const meter = new Transform({
+      transform(chunk: Buffer, _enc, done) {
+        size += chunk.length;
+        if (size > limit) return done(new FlagstoneError('FLAGSTONE_ERR_PAYLOAD_TOO_LARGE', `blob exceeds the limit of ${limit} bytes`));
+        hash.update(chunk);
+        done(null, chunk);
+      },
+    });
     try {
-      for await (const chunk of body) {
-        const buf = chunk as Buffer;
-        size += buf.length;
-        if (size > this.maxBytes) {
-          throw new FlagstoneError('FLAGSTONE_ERR_PAYLOAD_TOO_LARGE', `blob exceeds the limit of ${this.maxBytes} bytes`);
-        }
-        hash.update(buf);
-        await file.write(buf);
-      }
+      await pipeline(body, meter, createWriteStream(tmp, { flags: 'wx', highWaterMark: 1 << 20 }));
       const got = hash.digest('hex');
       if (got !== expected) {
         throw new FlagstoneError('FLAGSTONE_ERR_HASH_MISMATCH', `body hashes to ${got}, not to the address ${expected}`);
       }
-      await file.sync();
-      await file.close();
+      await fsyncPath(tmp, 'r+');
       const final = this.pathOf(expected);
       const existed = await this.has(expected);
       if (!existed) {
-        await mkdirSafe(path.dirname(final));
+        await mkdir(path.dirname(final), { recursive: true });
         await rename(tmp, final);
-        await fsyncDir(path.dirname(final));
+        await fsyncPath(path.dirname(final), 'r');
       } else {
         await rm(tmp, { force: true });
       }
       return { sha256: expected, size, created: !existed };
     } catch (e) {
-      await file.close().catch(() => undefined);
       await rm(tmp, { force: true });
       // Drain the rest of the request so the client reads our answer instead of a reset.
       body.resume();
@@ -78,7 +79,6 @@ export class BlobStore {
 
   /** Writes bytes already in memory (used by services that produce blobs themselves). */
   async putBytes(sha256: string, bytes: Uint8Array): Promise<PutResult> {
-    const { Readable } = await import('node:stream');
     return this.put(sha256, Readable.from([Buffer.from(bytes)]));
   }
 
@@ -96,13 +96,9 @@ export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
-async function mkdirSafe(dir: string): Promise<void> {
-  const { mkdir } = await import('node:fs/promises');
-  await mkdir(dir, { recursive: true });
-}
-
-async function fsyncDir(dir: string): Promise<void> {
-  const fd = await open(dir, 'r');
+/** fsync a file or directory (on Linux fsync flushes the inode whichever descriptor asks). */
+async function fsyncPath(p: string, flags: 'r' | 'r+'): Promise<void> {
+  const fd = await open(p, flags);
   try {
     await fd.sync();
   } finally {

@@ -13,6 +13,7 @@ import {
   SignatureError,
 } from '../../ledger/index.ts';
 import type { Db } from '../persistence/database.ts';
+import type { AppendStore } from '../persistence/append-store.ts';
 import { conflict, invalid, notFound, unauthorized, FlagstoneError } from '../errors.ts';
 
 /** Entries written per transaction at most; bounds commit latency under heavy load. */
@@ -68,6 +69,7 @@ export class JobLog {
 
   constructor(
     private readonly db: Db,
+    private readonly store: AppendStore,
     private readonly signer: NoteSigner,
     private readonly logName: string,
     readonly domain: FlagstoneDomain,
@@ -184,24 +186,16 @@ export class JobLog {
     const tips = new Map<JobState, QueuedAppend>();
     for (const a of batch) tips.set(a.job, a);
     try {
-      await this.db.$transaction([
-        this.db.entry.createMany({
-          data: batch.map((a) => ({ jobId: a.job.id, index: BigInt(a.index), leafHash: a.leafHash, body: a.body, signature: a.signature })),
-        }),
-        this.db.treeNode.createMany({
-          data: batch.flatMap((a) => a.nodes.map((n) => ({ jobId: a.job.id, level: n.level, index: BigInt(n.index), hash: toHex(n.hash) }))),
-        }),
-        ...[...tips.values()].map((a) =>
-          this.db.job.update({
-            where: { id: a.job.id },
-            data: {
-              size: BigInt(a.index + 1),
-              lastLeaf: a.leafHash,
-              ...(batch.some((b) => b.job === a.job && b.newPublicKey) ? { trainerPubKey: toHex(a.job.publicKey!) } : {}),
-            },
-          }),
-        ),
-      ]);
+      await this.store.commit({
+        entries: batch.map((a) => ({ jobId: a.job.id, index: a.index, leafHash: a.leafHash, body: a.body, signature: a.signature })),
+        nodes: batch.flatMap((a) => a.nodes.map((n) => ({ jobId: a.job.id, level: n.level, index: n.index, hash: toHex(n.hash) }))),
+        tips: [...tips.values()].map((a) => ({
+          jobId: a.job.id,
+          size: a.index + 1,
+          lastLeaf: a.leafHash,
+          trainerPubKey: batch.some((b) => b.job === a.job && b.newPublicKey) ? toHex(a.job.publicKey!) : null,
+        })),
+      });
     } catch (e) {
       this.failQueued(batch, e);
       return;

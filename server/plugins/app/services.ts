@@ -11,6 +11,7 @@ import { openDatabase, type Db } from '../../persistence/database.ts';
 import { BlobStore } from '../../services/blob-store.ts';
 import { loadOrCreateLogKey } from '../../services/log-key.ts';
 import { JobLog } from '../../services/job-log.ts';
+import { PrismaAppendStore, SqliteAppendStore } from '../../persistence/append-store.ts';
 import { JobService } from '../../services/jobs.ts';
 import type { NoteSigner } from '../../../ledger/index.ts';
 
@@ -34,11 +35,15 @@ async function services(app: FastifyInstance, opts: { config: ServiceConfig }): 
   const db = await openDatabase({ url: config.databaseUrl, durableCommits: config.durableCommits });
   const signer = loadOrCreateLogKey(config.dataDir, config.logName);
   const domain = { chainId: config.chainId, ...(config.verifyingContract ? { verifyingContract: config.verifyingContract } : {}) };
-  const log = new JobLog(db, signer, config.logName, domain);
+  const store = config.databaseUrl.startsWith('file:')
+    ? new SqliteAppendStore(config.databaseUrl.slice('file:'.length), config.durableCommits)
+    : new PrismaAppendStore(db);
+  const log = new JobLog(db, store, signer, config.logName, domain);
   const blobs = new BlobStore(path.join(config.dataDir, 'blobs'), config.maxBlobBytes);
   app.decorate('flagstone', { config, db, blobs, signer, log, jobs: new JobService(db, log) });
   app.addHook('onClose', async () => {
     await log.drain();
+    await store.close();
     await db.$disconnect();
   });
 }

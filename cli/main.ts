@@ -1,0 +1,15 @@
+/** The `flagstone` command. Each command group lives in cli/commands/<group>.ts. */
+import { Command } from 'commander';
+import { registerServeCommand } from './commands/serve.ts';
+import { registerLogCommands } from './commands/log.ts';
+
+export function buildProgram(): Command {
+  const program = new Command('flagstone')
+    .description('verifiable outsourced training: transparency log, anchoring, audits and royalties')
+    .showHelpAfterError();
+  registerServeCommand(program);
+  registerLogCommands(program);
+  return program;
+}
+
+await buildProgram().parseAsync(process.argv);
