@@ -5,7 +5,7 @@
  * sha256 + write + fsync of the same bytes in this process. Writes bench/results/ingest.json.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -24,6 +24,12 @@ const dataDir = mkdtempSync(path.join(tmpdir(), 'flagstone-bench-'));
 // BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the server process.
 const server = await spawnServer(dataDir, {}, process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []);
 const agent = new Agent({ connections: TRAINERS * 2, pipelining: 1, keepAliveTimeout: 30_000 });
+
+/** User + system CPU of a process (all its threads), from /proc, in ms. */
+function serverCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
+}
 
 async function call(method: 'GET' | 'POST' | 'PUT', url: string, body?: string | Buffer, type = 'application/json') {
   const res = await request(`${server.url}${url}`, { method, body, headers: body ? { 'content-type': type } : {}, dispatcher: agent });
@@ -56,9 +62,13 @@ try {
       }),
     );
   await runPhase(0, WARMUP, false);
+  const cpu0 = { client: process.cpuUsage(), server: serverCpuMs(server.child.pid!) };
   const t0 = performance.now();
   await runPhase(WARMUP, WARMUP + MEASURED, true);
   const seconds = (performance.now() - t0) / 1000;
+  const clientCpu = process.cpuUsage(cpu0.client);
+  const serverCpuMsPerEntry = (serverCpuMs(server.child.pid!) - cpu0.server) / (TRAINERS * MEASURED);
+  const clientCpuMsPerEntry = (clientCpu.user + clientCpu.system) / 1000 / (TRAINERS * MEASURED);
   latencies.sort((a, b) => a - b);
   const entriesPerSec = (TRAINERS * MEASURED) / seconds;
 
@@ -98,6 +108,8 @@ try {
     trainers: TRAINERS,
     entriesMeasured: TRAINERS * MEASURED,
     signaturesChecked: true,
+    serverCpuMsPerEntry: round(serverCpuMsPerEntry, 3),
+    clientCpuMsPerEntry: round(clientCpuMsPerEntry, 3),
     durableCommits: 'sqlite WAL synchronous=FULL',
     blobMBps: round(blobMBps, 1),
     rawMBps: round(rawMBps, 1),

@@ -38,8 +38,12 @@ export interface AppendBatch {
 }
 
 export interface AppendStore {
-  /** Resolves only once the whole batch is durable; rejects with nothing written otherwise. */
-  commit(batch: AppendBatch): Promise<void>;
+  /**
+   * Applies batches in call order. Resolves only once the whole batch is durable; rejects with
+   * nothing written otherwise. After a failure, batches of the same or an older epoch are refused
+   * (they may depend on the lost one).
+   */
+  commit(batch: AppendBatch, epoch: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -70,8 +74,8 @@ export class SqliteAppendStore implements AppendStore {
     this.worker.on('exit', (code) => fail(new Error(`append writer exited with code ${code}`)));
   }
 
-  commit(batch: AppendBatch): Promise<void> {
-    return this.send({ batch });
+  commit(batch: AppendBatch, epoch: number): Promise<void> {
+    return this.send({ batch, epoch });
   }
 
   async close(): Promise<void> {
@@ -92,9 +96,26 @@ export class SqliteAppendStore implements AppendStore {
 
 /** Portable store through Prisma (any provider Prisma supports). */
 export class PrismaAppendStore implements AppendStore {
+  private tail: Promise<unknown> = Promise.resolve();
+  private minEpoch = 0;
+
   constructor(private readonly db: Db) {}
 
-  async commit(b: AppendBatch): Promise<void> {
+  commit(b: AppendBatch, epoch: number): Promise<void> {
+    const run = this.tail.then(async () => {
+      if (epoch < this.minEpoch) throw new Error('batch superseded by an earlier failure');
+      try {
+        await this.write(b);
+      } catch (e) {
+        this.minEpoch = epoch + 1;
+        throw e;
+      }
+    });
+    this.tail = run.catch(() => undefined);
+    return run;
+  }
+
+  private async write(b: AppendBatch): Promise<void> {
     await this.db.$transaction([
       this.db.entry.createMany({ data: b.entries.map((e) => ({ ...e, index: BigInt(e.index) })) }),
       this.db.treeNode.createMany({ data: b.nodes.map((n) => ({ ...n, index: BigInt(n.index) })) }),

@@ -1,6 +1,8 @@
 // SQLite group-commit writer, run in a worker thread so the fsync of each commit does not block
 // the event loop that verifies the next requests. Plain JS: it needs no loader in the worker.
-// Protocol: {id, batch: {entries, nodes, tips}} in; {id, ok} or {id, ok: false, message} out.
+// Protocol: {id, epoch, batch: {entries, nodes, tips}} in; {id, ok} or {id, ok: false, message} out.
+// After a failed batch, batches of the same or an older epoch are refused: they may hold entries
+// whose predecessors were in the failed one.
 import { parentPort, workerData } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 
@@ -27,16 +29,23 @@ const commit = db.transaction((batch) => {
   }
 });
 
+let minEpoch = 0;
+
 parentPort.on('message', (msg) => {
   if (msg.close) {
     db.close();
     parentPort.postMessage({ id: msg.id, ok: true });
     return;
   }
+  if (msg.epoch < minEpoch) {
+    parentPort.postMessage({ id: msg.id, ok: false, message: 'batch superseded by an earlier failure' });
+    return;
+  }
   try {
     commit(msg.batch);
     parentPort.postMessage({ id: msg.id, ok: true });
   } catch (e) {
+    minEpoch = msg.epoch + 1;
     parentPort.postMessage({ id: msg.id, ok: false, message: String(e?.message ?? e) });
   }
 });

@@ -2,7 +2,10 @@
  * One RFC 9162 log per job. Appends are validated against the job's tip (index, prevLeaf,
  * trainer signature), then queued; queued appends of all jobs are written in one transaction
  * ("group commit") and acknowledged only after it commits, so throughput does not pay one fsync
- * per entry and no acknowledged entry is ever lost. Tree nodes are stored as perfect subtrees, so
+ * per entry and no acknowledged entry is ever lost. Up to two batches are in flight (one
+ * committing, one waiting) so request handling overlaps the commit; the store applies them in
+ * order, and after a failed batch it refuses every later batch of the same epoch, so no entry is
+ * ever written after a lost predecessor. Tree nodes are stored as perfect subtrees, so
  * appends and proofs cost O(log n) hashes and lookups.
  */
 import {
@@ -18,6 +21,8 @@ import { conflict, invalid, notFound, unauthorized, FlagstoneError } from '../er
 
 /** Entries written per transaction at most; bounds commit latency under heavy load. */
 const MAX_BATCH = 512;
+/** Batches handed to the store and not yet acknowledged. */
+const MAX_IN_FLIGHT = 2;
 
 export interface JobState {
   readonly id: string;
@@ -64,8 +69,12 @@ export class JobLog {
   private readonly jobs = new Map<string, Promise<JobState | null>>();
   private readonly separator: Uint8Array;
   private queue: QueuedAppend[] = [];
-  private flushing: Promise<void> | null = null;
+  private inFlight = 0;
   private scheduled = false;
+  /** Bumped on every failed commit; batches of an older epoch are refused by the store. */
+  private epoch = 0;
+  /** Jobs whose accepted tip is ahead of their durable tip. */
+  private readonly dirty = new Set<JobState>();
 
   constructor(
     private readonly db: Db,
@@ -136,6 +145,7 @@ export class JobLog {
     job.tipSize++;
     job.tipLeaf = leafHex;
     if (newPublicKey) job.publicKey = newPublicKey;
+    this.dirty.add(job);
     const index = entry.index;
     await new Promise<void>((resolve, reject) => {
       this.queue.push({ job, index, leafHash: leafHex, body: new TextDecoder().decode(bytes), signature: sig, nodes, newPublicKey, resolve, reject });
@@ -169,64 +179,69 @@ export class JobLog {
   }
 
   private schedule(): void {
-    if (this.scheduled || this.flushing) return;
+    if (this.scheduled) return;
     this.scheduled = true;
     setImmediate(() => {
       this.scheduled = false;
-      this.flushing = this.flush().finally(() => {
-        this.flushing = null;
-        if (this.queue.length > 0) this.schedule();
-      });
+      while (this.queue.length > 0 && this.inFlight < MAX_IN_FLIGHT) {
+        this.inFlight++;
+        void this.commit(this.queue.splice(0, MAX_BATCH), this.epoch).finally(() => {
+          this.inFlight--;
+          if (this.queue.length > 0) this.schedule();
+        });
+      }
     });
   }
 
-  private async flush(): Promise<void> {
-    const batch = this.queue.splice(0, MAX_BATCH);
-    if (batch.length === 0) return;
+  private async commit(batch: QueuedAppend[], epoch: number): Promise<void> {
     const tips = new Map<JobState, QueuedAppend>();
     for (const a of batch) tips.set(a.job, a);
     try {
-      await this.store.commit({
-        entries: batch.map((a) => ({ jobId: a.job.id, index: a.index, leafHash: a.leafHash, body: a.body, signature: a.signature })),
-        nodes: batch.flatMap((a) => a.nodes.map((n) => ({ jobId: a.job.id, level: n.level, index: n.index, hash: toHex(n.hash) }))),
-        tips: [...tips.values()].map((a) => ({
-          jobId: a.job.id,
-          size: a.index + 1,
-          lastLeaf: a.leafHash,
-          trainerPubKey: batch.some((b) => b.job === a.job && b.newPublicKey) ? toHex(a.job.publicKey!) : null,
-        })),
-      });
-    } catch (e) {
-      this.failQueued(batch, e);
+      await this.store.commit(
+        {
+          entries: batch.map((a) => ({ jobId: a.job.id, index: a.index, leafHash: a.leafHash, body: a.body, signature: a.signature })),
+          nodes: batch.flatMap((a) => a.nodes.map((n) => ({ jobId: a.job.id, level: n.level, index: n.index, hash: toHex(n.hash) }))),
+          tips: [...tips.values()].map((a) => ({
+            jobId: a.job.id,
+            size: a.index + 1,
+            lastLeaf: a.leafHash,
+            trainerPubKey: batch.some((b) => b.job === a.job && b.newPublicKey) ? toHex(a.job.publicKey!) : null,
+          })),
+        },
+        epoch,
+      );
+    } catch (cause) {
+      if (epoch === this.epoch) this.resetTips();
+      const err = new FlagstoneError('FLAGSTONE_ERR_UNAVAILABLE', 'the log could not commit the entry; retry', { cause });
+      for (const a of batch) a.reject(err);
       return;
     }
     for (const a of batch) {
       a.job.range.append(fromHex(a.leafHash));
       a.job.size = a.index + 1;
+      if (a.job.size === a.job.tipSize) this.dirty.delete(a.job);
       a.resolve();
     }
   }
 
-  /** A failed commit rejects its batch and everything queued behind it for the same jobs. */
-  private failQueued(batch: QueuedAppend[], cause: unknown): void {
-    const jobs = new Set(batch.map((a) => a.job));
-    const dependent = this.queue.filter((a) => jobs.has(a.job));
-    this.queue = this.queue.filter((a) => !jobs.has(a.job));
-    const err = new FlagstoneError('FLAGSTONE_ERR_UNAVAILABLE', 'the log could not commit the entry; retry', { cause });
-    for (const job of jobs) {
-      job.tipSize = job.size;
-      job.tipRange = job.range.clone();
-      this.jobs.delete(job.id); // reload tip (lastLeaf, key) from the database on next use
-    }
-    for (const a of [...batch, ...dependent]) a.reject(err);
+  /**
+   * After a failed commit every accepted-but-not-durable entry is lost: later in-flight batches
+   * carry the old epoch and the store refuses them. Reject what is still queued and move every
+   * job's tip back to its durable state (reloaded on next use).
+   */
+  private resetTips(): void {
+    this.epoch++;
+    const queued = this.queue;
+    this.queue = [];
+    for (const job of this.dirty) this.jobs.delete(job.id);
+    this.dirty.clear();
+    const err = new FlagstoneError('FLAGSTONE_ERR_UNAVAILABLE', 'an earlier entry could not be committed; resync and retry');
+    for (const a of queued) a.reject(err);
   }
 
   /** Waits for every queued append to be committed or rejected. */
   async drain(): Promise<void> {
-    while (this.queue.length > 0 || this.flushing || this.scheduled) {
-      if (this.flushing) await this.flushing;
-      else await new Promise((r) => setImmediate(r));
-    }
+    while (this.queue.length > 0 || this.inFlight > 0 || this.scheduled) await new Promise((r) => setTimeout(r, 1));
   }
 
   async entry(jobId: string, index: number): Promise<{ body: string; signature: string; leafHash: string }> {

@@ -11,7 +11,7 @@ import { verifyMessage } from 'ethers';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import type { FastifyRequest } from 'fastify';
 import {
-  CONTENT_SHA256_HEADER, EXPIRES_HEADER, MAX_GRANT_SECONDS, SIGNATURE_HEADER, stateGrantMessage, type StateAction,
+  CONTENT_SHA256_HEADER, EXPIRES_HEADER, MAX_GRANT_SECONDS, SIGNATURE_HEADER, SIGNER_HEADER, stateGrantMessage, type StateAction,
 } from '../../../prover/client/state-auth.ts';
 import { conflict, FlagstoneError, forbidden, notFound, unauthorized } from '../../errors.ts';
 import { errorResponses } from '../../schemas/common.ts';
@@ -25,19 +25,23 @@ function header(request: FastifyRequest, name: string): string | undefined {
 
 /** Recovers who granted `a`; throws 401 on a missing, expired, too-long or bad grant. */
 function grantSigner(request: FastifyRequest, jobId: string, index: number, a: StateAction): string {
+  const claimed = header(request, SIGNER_HEADER)?.toLowerCase();
   const signature = header(request, SIGNATURE_HEADER);
   const expiresText = header(request, EXPIRES_HEADER);
-  if (!signature || !expiresText) throw unauthorized(`send ${SIGNATURE_HEADER} and ${EXPIRES_HEADER}`);
+  if (!claimed || !signature || !expiresText) throw unauthorized(`send ${SIGNER_HEADER}, ${SIGNATURE_HEADER} and ${EXPIRES_HEADER}`);
   if (!/^[0-9]{1,12}$/.test(expiresText)) throw unauthorized(`${EXPIRES_HEADER} must be unix seconds`);
   const expires = Number(expiresText);
   const now = Math.floor(Date.now() / 1000);
   if (expires < now) throw unauthorized(`grant expired at ${expires}, now ${now}`);
   if (expires > now + MAX_GRANT_SECONDS) throw unauthorized(`grant expires at ${expires}, more than ${MAX_GRANT_SECONDS} s ahead`);
+  let signer: string;
   try {
-    return verifyMessage(stateGrantMessage(jobId, index, expires, a), signature).toLowerCase();
+    signer = verifyMessage(stateGrantMessage(jobId, index, expires, a), signature).toLowerCase();
   } catch {
     throw unauthorized('grant signature does not verify');
   }
+  if (signer !== claimed) throw unauthorized(`grant is not signed by ${claimed}`);
+  return signer;
 }
 
 const states: FastifyPluginAsyncZod = async (app) => {
@@ -47,7 +51,7 @@ const states: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags: ['states'],
       summary: 'Store the true state of entry `index` (private; trainer grant; application/octet-stream)',
-      description: `Headers: ${SIGNATURE_HEADER}, ${EXPIRES_HEADER}, ${CONTENT_SHA256_HEADER}. The index may be an appended entry or the next one. A stored state is immutable (409 for other bytes).`,
+      description: `Headers: ${SIGNER_HEADER}, ${SIGNATURE_HEADER}, ${EXPIRES_HEADER}, ${CONTENT_SHA256_HEADER}. The index may be an appended entry or the next one. A stored state is immutable (409 for other bytes).`,
       params: stateParams, response: { 200: putStateResponse, 201: putStateResponse, ...errorResponses },
     },
   }, async (request, reply) => {
@@ -81,7 +85,7 @@ const states: FastifyPluginAsyncZod = async (app) => {
     schema: {
       tags: ['states'],
       summary: 'Read the true state of entry `index` (job client or trainer grant)',
-      description: `Headers: ${SIGNATURE_HEADER}, ${EXPIRES_HEADER}.`,
+      description: `Headers: ${SIGNER_HEADER}, ${SIGNATURE_HEADER}, ${EXPIRES_HEADER}.`,
       params: stateParams, response: { ...errorResponses },
     },
   }, async (request, reply) => {
