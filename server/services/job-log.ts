@@ -13,7 +13,7 @@ import {
   fromHex, hashLeaf, hashRange, nodeKey, nodesFor, perfectNodes, planConsistency, planInclusion,
   parseSignature, recoverPublicKey, addressOfPublicKey, verifyDigest, signCheckpoint, toHex,
   type EntryFields, type FlagstoneDomain, type LeafRange, type NodeId, type NoteSigner, type StoredNode,
-  SignatureError,
+  type SignatureError,
 } from '../../ledger/index.ts';
 import type { Db } from '../persistence/database.ts';
 import type { AppendStore } from '../persistence/append-store.ts';

@@ -32,7 +32,7 @@ interface Trainer {
   acked: number; // highest acknowledged size
 }
 
-async function json(url: string, init?: RequestInit): Promise<{ status: number; body: any }> {
+async function json(url: string, init?: RequestInit): Promise<{ status: number; body: any }> /* eslint-disable-line @typescript-eslint/no-explicit-any -- JSON of several routes */ {
   const res = await fetch(url, init);
   return { status: res.status, body: await res.json() };
 }
