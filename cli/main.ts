@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerLogCommands } from './commands/log.ts';
+import { registerValueCommands } from './commands/value.ts';
 
 export function buildProgram(): Command {
   const program = new Command('flagstone')
@@ -9,6 +10,7 @@ export function buildProgram(): Command {
     .showHelpAfterError();
   registerServeCommand(program);
   registerLogCommands(program);
+  registerValueCommands(program);
   return program;
 }
 
