@@ -257,8 +257,14 @@ export class AnchorWorker {
     const head = await this.o.ledger.head(jobId);
     if (head.operator === '0x0000000000000000000000000000000000000000') {
       const opened = (await this.o.onUnknownJob?.(jobId)) ?? false;
-      if (!opened) job.retryAt = this.o.now() + this.o.everyMs;
-      return false;
+      if (!opened) {
+        job.retryAt = this.o.now() + this.o.everyMs;
+        return false;
+      }
+      // Opened just now: read the (empty) head and anchor in this same pass.
+      const reopened = await this.o.ledger.head(jobId);
+      if (reopened.operator === '0x0000000000000000000000000000000000000000') return false;
+      return this.reconcile(jobId, job);
     }
     if (head.operator.toLowerCase() !== this.o.operator.toLowerCase()) {
       this.block(

@@ -13,10 +13,14 @@ import entryRoutes from './routes/entries/index.ts';
 import proofRoutes from './routes/proofs/index.ts';
 import blobRoutes from './routes/blobs/index.ts';
 import logRoutes from './routes/log/index.ts';
+import anchorRoutes from './routes/anchors/index.ts';
+import anchoringPlugin, { type AnchoringOptions } from './plugins/app/anchoring.ts';
 
 export interface BuildAppOptions {
   readonly config?: ConfigOverrides;
   readonly logger?: FastifyServerOptions['logger'];
+  /** Chain connection and cadence for anchoring; without one the service does not anchor. */
+  readonly anchoring?: AnchoringOptions;
 }
 
 export async function buildApp(opts: BuildAppOptions = {}): Promise<FastifyInstance> {
@@ -32,6 +36,7 @@ export async function buildApp(opts: BuildAppOptions = {}): Promise<FastifyInsta
 
   await app.register(swagger);
   await app.register(services, { config });
+  await app.register(anchoringPlugin, opts.anchoring ?? {});
   await app.register(errorHandler);
   await app.register(jobRoutes);
   await app.register(entryRoutes);
@@ -39,6 +44,7 @@ export async function buildApp(opts: BuildAppOptions = {}): Promise<FastifyInsta
   await app.register(blobRoutes);
   await app.register(import('./routes/states/index.ts')); // private state blobs (prover, issue 4)
   await app.register(logRoutes);
+  await app.register(anchorRoutes);
   await app.ready();
   return app;
 }

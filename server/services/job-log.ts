@@ -75,6 +75,8 @@ export class JobLog {
   private epoch = 0;
   /** Jobs whose accepted tip is ahead of their durable tip. */
   private readonly dirty = new Set<JobState>();
+  /** Jobs whose durable tree grew since the anchoring worker last asked (null: not asked yet). */
+  private grown: Set<string> | null = null;
 
   constructor(
     private readonly db: Db,
@@ -219,6 +221,7 @@ export class JobLog {
     for (const a of batch) {
       a.job.range.append(fromHex(a.leafHash));
       a.job.size = a.index + 1;
+      this.grown?.add(a.job.id);
       if (a.job.size === a.job.tipSize) this.dirty.delete(a.job);
       a.resolve();
     }
@@ -237,6 +240,21 @@ export class JobLog {
     this.dirty.clear();
     const err = new FlagstoneError('FLAGSTONE_ERR_UNAVAILABLE', 'an earlier entry could not be committed; resync and retry');
     for (const a of queued) a.reject(err);
+  }
+
+  /**
+   * Jobs whose durable tree grew since the previous call; the first call returns every job with
+   * entries, so a restarted anchoring worker reconciles all of them with the chain.
+   */
+  async takeGrownJobs(): Promise<string[]> {
+    if (this.grown === null) {
+      this.grown = new Set();
+      const rows = await this.db.job.findMany({ where: { size: { gt: 0n } }, select: { id: true } });
+      return rows.map((r) => r.id);
+    }
+    const out = [...this.grown];
+    this.grown.clear();
+    return out;
   }
 
   /** Waits for every queued append to be committed or rejected. */

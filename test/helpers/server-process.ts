@@ -9,7 +9,7 @@ export interface ServerProcess {
 }
 
 export async function spawnServer(dataDir: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, path.resolve('bin/flagstone.js'), 'serve', '--port', '0', '--data-dir', dataDir], {
+  const child = spawn(process.execPath, [...nodeArgs, path.resolve('bin/flagstone.js'), 'serve', '--no-chain', '--port', '0', '--data-dir', dataDir], {
     env: { ...process.env, LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
