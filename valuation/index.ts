@@ -10,6 +10,7 @@ export * from './rng.ts';
 export * from './stopping.ts';
 export * from './cache.ts';
 export * from './evaluation-log.ts';
+export * from './log.ts';
 export {
   exactAll,
   exactBanzhaf,
