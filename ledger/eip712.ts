@@ -10,6 +10,7 @@ import { keccak_256 } from '@noble/hashes/sha3';
 import type { TypedDataDomain, TypedDataField } from 'ethers';
 import type { EntryFields } from './entry.ts';
 import { fromHex } from './hex.ts';
+import { concatBytes, uint256Word } from './bytes.ts';
 
 export const DOMAIN_NAME = 'Flagstone';
 export const DOMAIN_VERSION = '1';
@@ -86,31 +87,20 @@ const DOMAIN_TYPE_HASH_WITH_CONTRACT = keccak_256(
 );
 const DOMAIN_TYPE_HASH = keccak_256(utf8('EIP712Domain(string name,string version,uint256 chainId)'));
 
-function uintWord(value: bigint | number): Uint8Array {
-  let v = BigInt(value);
-  if (v < 0n || v >= 1n << 256n) throw new RangeError(`uint256 out of range: ${value}`);
-  const out = new Uint8Array(32);
-  for (let i = 31; i >= 0 && v > 0n; i--) {
-    out[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-  return out;
-}
-
 /** EIP-712 domain separator. */
 export function domainSeparator(d: FlagstoneDomain): Uint8Array {
   const words = [
     d.verifyingContract ? DOMAIN_TYPE_HASH_WITH_CONTRACT : DOMAIN_TYPE_HASH,
     keccak_256(utf8(DOMAIN_NAME)),
     keccak_256(utf8(DOMAIN_VERSION)),
-    uintWord(d.chainId),
+    uint256Word(d.chainId),
   ];
   if (d.verifyingContract) {
     const addr = new Uint8Array(32);
     addr.set(fromHex(d.verifyingContract), 12);
     words.push(addr);
   }
-  return keccak_256(concat(words));
+  return keccak_256(concatBytes(words));
 }
 
 /** keccak256(0x1901 ‖ domainSeparator ‖ hashStruct(entry)) — the digest the trainer signs. */
@@ -118,10 +108,10 @@ export function entryDigest(separator: Uint8Array, e: EntryFields): Uint8Array {
   const words = new Uint8Array(32 * 15);
   words.set(ENTRY_TYPE_HASH, 0);
   const put = (slot: number, w: Uint8Array) => words.set(w, 32 * slot);
-  put(1, uintWord(e.v));
+  put(1, uint256Word(e.v));
   put(2, fromHex(e.jobId));
-  put(3, uintWord(e.index));
-  put(4, uintWord(e.step));
+  put(3, uint256Word(e.index));
+  put(4, uint256Word(e.step));
   put(5, fromHex(e.stateRoot));
   put(6, fromHex(e.dataRoot));
   put(7, fromHex(e.batchRoot));
@@ -129,18 +119,8 @@ export function entryDigest(separator: Uint8Array, e: EntryFields): Uint8Array {
   put(9, fromHex(e.specHash));
   put(10, fromHex(e.envHash));
   put(11, fromHex(e.sealedRoot));
-  put(12, uintWord(BigInt(e.flops)));
-  put(13, uintWord(e.wallMs));
+  put(12, uint256Word(BigInt(e.flops)));
+  put(13, uint256Word(e.wallMs));
   put(14, fromHex(e.prevLeaf));
-  return keccak_256(concat([Uint8Array.of(0x19, 0x01), separator, keccak_256(words)]));
-}
-
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return keccak_256(concatBytes([Uint8Array.of(0x19, 0x01), separator, keccak_256(words)]));
 }

@@ -7,16 +7,11 @@
 import { sha256 } from './hasher.ts';
 import { LedgerError } from './errors.ts';
 import { fromHex, toHex } from './hex.ts';
+import { uint256Word } from './bytes.ts';
 
 function word(n: number): Uint8Array {
   if (!Number.isSafeInteger(n) || n < 0) throw new LedgerError(`bad index ${n}`);
-  const out = new Uint8Array(32);
-  let v = BigInt(n);
-  for (let i = 31; i >= 0 && v > 0n; i--) {
-    out[i] = Number(v & 0xffn);
-    v >>= 8n;
-  }
-  return out;
+  return uint256Word(n);
 }
 
 function salt32(saltHex: string): Uint8Array {

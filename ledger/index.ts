@@ -1,5 +1,6 @@
 /** Flagstone ledger: pure RFC 9162 trees, proofs, checkpoints, entries and commitments. */
 export * from './hex.ts';
+export * from './bytes.ts';
 export * from './errors.ts';
 export * from './hasher.ts';
 export * from './tree-math.ts';

@@ -10,6 +10,7 @@
 import { hashLeaf } from './hasher.ts';
 import { LedgerError } from './errors.ts';
 import { MemoryTree } from './tree.ts';
+import { concatBytes } from './bytes.ts';
 
 export type DType = 'float32' | 'int32' | 'uint32' | 'uint8' | 'float64' | 'int64' | 'bool';
 
@@ -40,14 +41,7 @@ export function encodeTensor(t: NamedTensor): Uint8Array {
   }
   const name = new TextEncoder().encode(t.name);
   const dtype = new TextEncoder().encode(t.dtype);
-  const parts = [u32(name.length), name, u32(dtype.length), dtype, u32(t.shape.length), ...t.shape.map(u32), t.data];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concatBytes([u32(name.length), name, u32(dtype.length), dtype, u32(t.shape.length), ...t.shape.map(u32), t.data]);
 }
 
 export function tensorLeafHash(t: NamedTensor): Uint8Array {
