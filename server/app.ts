@@ -44,6 +44,7 @@ export async function buildApp(opts: BuildAppOptions = {}): Promise<FastifyInsta
   await app.register(blobRoutes);
   await app.register(import('./routes/states/index.ts')); // private state blobs (prover, issue 4)
   await app.register(logRoutes);
+  await app.register(import('./routes/valuations/index.ts')); // Shapley valuations (issue 5)
   await app.register(anchorRoutes);
   await app.ready();
   return app;
