@@ -34,6 +34,7 @@ const ESTIMATORS: { name: string; method: string; target: 'shapley' | 'banzhaf' 
   { name: 'truncated-permutation', method: 'tmc', target: 'shapley' },
   { name: 'stratified', method: 'stratified', target: 'shapley' },
   { name: 'kernel-shap', method: 'kernel', target: 'shapley' },
+  { name: 'gp-shapley', method: 'gp', target: 'shapley' },
   { name: 'msr-banzhaf', method: 'msr-banzhaf', target: 'banzhaf' },
 ];
 

@@ -3,6 +3,8 @@ import { Command } from 'commander';
 import { registerServeCommand } from './commands/serve.ts';
 import { registerLogCommands } from './commands/log.ts';
 import { registerValueCommands } from './commands/value.ts';
+import { registerTrainCommands } from './commands/train.ts';
+import { registerDemoCommand } from './commands/demo.ts';
 
 export function buildProgram(): Command {
   const program = new Command('flagstone')
@@ -11,6 +13,8 @@ export function buildProgram(): Command {
   registerServeCommand(program);
   registerLogCommands(program);
   registerValueCommands(program);
+  registerTrainCommands(program);
+  registerDemoCommand(program);
   return program;
 }
 

@@ -14,6 +14,7 @@ import {
   tabulate,
   type UtilityTable,
 } from './exact.ts';
+import { gpShapley } from './gp-shapley.ts';
 import { kernelShap } from './kernel-shap.ts';
 import { leastCore } from './least-core.ts';
 import { leaveOneOut } from './leave-one-out.ts';
@@ -31,6 +32,7 @@ export const METHOD_NAMES = [
   'tmc',
   'stratified',
   'kernel',
+  'gp',
   'msr-banzhaf',
   'least-core',
 ] as const;
@@ -115,6 +117,8 @@ export async function runMethod(
       return stratifiedShapley(game, sampling);
     case 'kernel':
       return kernelShap(game, sampling);
+    case 'gp':
+      return gpShapley(game, sampling);
     case 'msr-banzhaf':
       return msrBanzhaf(game, sampling);
     case 'least-core':
