@@ -4,14 +4,26 @@ import globals from 'globals';
 
 export default tseslint.config(
   {
-    ignores: ['node_modules', 'data', 'contracts/artifacts', 'contracts/cache', 'contracts/typechain', 'coverage', 'bench/results', 'web/dist'],
+    ignores: [
+      'node_modules',
+      'data',
+      'contracts/artifacts',
+      'contracts/cache',
+      'contracts/typechain',
+      'coverage',
+      'bench/results',
+      'web/dist',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     languageOptions: { globals: { ...globals.node } },
     rules: {
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },

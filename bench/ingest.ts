@@ -22,7 +22,11 @@ const BLOB_REPEATS = 5;
 
 const dataDir = mkdtempSync(path.join(tmpdir(), 'flagstone-bench-'));
 // BENCH_SERVER_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof' profiles the server process.
-const server = await spawnServer(dataDir, {}, process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? []);
+const server = await spawnServer(
+  dataDir,
+  {},
+  process.env.BENCH_SERVER_NODE_ARGS?.split(' ').filter(Boolean) ?? [],
+);
 const agent = new Agent({ connections: TRAINERS * 2, pipelining: 1, keepAliveTimeout: 30_000 });
 
 /** User + system CPU of a process (all its threads), from /proc, in ms. */
@@ -31,8 +35,18 @@ function serverCpuMs(pid: number): number {
   return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100; // utime, stime in clock ticks (USER_HZ = 100)
 }
 
-async function call(method: 'GET' | 'POST' | 'PUT', url: string, body?: string | Buffer, type = 'application/json') {
-  const res = await request(`${server.url}${url}`, { method, body, headers: body ? { 'content-type': type } : {}, dispatcher: agent });
+async function call(
+  method: 'GET' | 'POST' | 'PUT',
+  url: string,
+  body?: string | Buffer,
+  type = 'application/json',
+) {
+  const res = await request(`${server.url}${url}`, {
+    method,
+    body,
+    headers: body ? { 'content-type': type } : {},
+    dispatcher: agent,
+  });
   const text = await res.body.text();
   return { status: res.statusCode, text };
 }
@@ -42,12 +56,19 @@ try {
   const trainer = wallet(0x62);
   const chains: EntryChain[] = [];
   for (let j = 0; j < TRAINERS; j++) {
-    const req = await openJobRequest(client, trainer, { bench: j }, j.toString(16).padStart(64, '0'));
+    const req = await openJobRequest(
+      client,
+      trainer,
+      { bench: j },
+      j.toString(16).padStart(64, '0'),
+    );
     const job = JSON.parse((await call('POST', '/v1/jobs', JSON.stringify(req))).text);
     chains.push(new EntryChain(job.jobId, job.specHash, trainer));
   }
   process.stderr.write(`signing ${TRAINERS * (WARMUP + MEASURED)} entries…\n`);
-  const bodies = chains.map((c) => Array.from({ length: WARMUP + MEASURED }, () => JSON.stringify(c.next())));
+  const bodies = chains.map((c) =>
+    Array.from({ length: WARMUP + MEASURED }, () => JSON.stringify(c.next())),
+  );
 
   const latencies: number[] = [];
   const runPhase = async (from: number, to: number, record: boolean) =>
@@ -67,7 +88,8 @@ try {
   await runPhase(WARMUP, WARMUP + MEASURED, true);
   const seconds = (performance.now() - t0) / 1000;
   const clientCpu = process.cpuUsage(cpu0.client);
-  const serverCpuMsPerEntry = (serverCpuMs(server.child.pid!) - cpu0.server) / (TRAINERS * MEASURED);
+  const serverCpuMsPerEntry =
+    (serverCpuMs(server.child.pid!) - cpu0.server) / (TRAINERS * MEASURED);
   const clientCpuMsPerEntry = (clientCpu.user + clientCpu.system) / 1000 / (TRAINERS * MEASURED);
   latencies.sort((a, b) => a - b);
   const entriesPerSec = (TRAINERS * MEASURED) / seconds;

@@ -46,11 +46,19 @@ const DOMAIN = { chainId: 31337 };
 
 const MODELS = {
   mlp: {
-    spec: { model: { kind: 'mlp', hidden: [64, 64] }, batchSize: 64, data: { dataset: 'flights-20k' } },
+    spec: {
+      model: { kind: 'mlp', hidden: [64, 64] },
+      batchSize: 64,
+      data: { dataset: 'flights-20k' },
+    },
     steps: { cpu: 500, wasm: 1000 },
   },
   charlm: {
-    spec: { model: { kind: 'charlm', context: 32, dModel: 32, heads: 2, layers: 2, ffHidden: 64 }, batchSize: 16, data: { dataset: 'movies' } },
+    spec: {
+      model: { kind: 'charlm', context: 32, dModel: 32, heads: 2, layers: 2, ffHidden: 64 },
+      batchSize: 16,
+      data: { dataset: 'movies' },
+    },
     steps: { cpu: 100, wasm: 200 },
   },
 } as const;
@@ -58,8 +66,12 @@ const MODELS = {
 function specFor(model: keyof typeof MODELS, backend: BackendName, k: number): JobSpec {
   const m = MODELS[model];
   return parseSpec({
-    ...m.spec, optimizer: { kind: 'adam', learningRate: 0.003 }, steps: m.steps[backend as 'cpu' | 'wasm'],
-    checkpointInterval: k, seed: 7, backend,
+    ...m.spec,
+    optimizer: { kind: 'adam', learningRate: 0.003 },
+    steps: m.steps[backend as 'cpu' | 'wasm'],
+    checkpointInterval: k,
+    seed: 7,
+    backend,
   });
 }
 
@@ -88,7 +100,11 @@ async function baseline(spec: JobSpec, data: LoadedData): Promise<number> {
   return spec.steps / sec;
 }
 
-async function recorded(spec: JobSpec, data: LoadedData, api?: FlagstoneClient): Promise<{ stepsPerSec: number; sink: CountingSink }> {
+async function recorded(
+  spec: JobSpec,
+  data: LoadedData,
+  api?: FlagstoneClient,
+): Promise<{ stepsPerSec: number; sink: CountingSink }> {
   const flags = planFlags({ entryCount: Math.ceil(spec.steps / spec.checkpointInterval) + 1 });
   const sink = new CountingSink(4);
   let jobId = 'ab'.repeat(32);
@@ -108,7 +124,14 @@ async function recorded(spec: JobSpec, data: LoadedData, api?: FlagstoneClient):
 async function startService(): Promise<{ api: FlagstoneClient; child: ChildProcess; dir: string }> {
   const dir = mkdtempSync(path.join(tmpdir(), 'flagstone-bench-'));
   const child = spawn('npx', ['tsx', 'server/server.ts'], {
-    cwd: root, env: { ...process.env, PORT: '0', FLAGSTONE_DATA_DIR: dir, LOG_LEVEL: 'warn', FLAGSTONE_SYNCHRONOUS: 'normal' },
+    cwd: root,
+    env: {
+      ...process.env,
+      PORT: '0',
+      FLAGSTONE_DATA_DIR: dir,
+      LOG_LEVEL: 'warn',
+      FLAGSTONE_SYNCHRONOUS: 'normal',
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {
@@ -123,7 +146,14 @@ async function startService(): Promise<{ api: FlagstoneClient; child: ChildProce
   return { api: new FlagstoneClient(url), child, dir };
 }
 
-interface Run { model: string; backend: string; k: number; baselineStepsPerSec: number; stepsPerSec: number; overhead: number }
+interface Run {
+  model: string;
+  backend: string;
+  k: number;
+  baselineStepsPerSec: number;
+  stepsPerSec: number;
+  overhead: number;
+}
 
 async function main(): Promise<void> {
   const service = USE_HTTP ? await startService() : undefined;
@@ -148,18 +178,37 @@ async function main(): Promise<void> {
           k10.push(a.stepsPerSec);
           last = a.sink;
           k100.push((await recorded(spec100, data, service?.api)).stepsPerSec);
-          process.stderr.write(`  ${model}/${backend} repeat ${r + 1}/${repeats}: ${round(base.at(-1)!, 1)} | ${round(k10.at(-1)!, 1)} | ${round(k100.at(-1)!, 1)} steps/s\n`);
+          process.stderr.write(
+            `  ${model}/${backend} repeat ${r + 1}/${repeats}: ${round(base.at(-1)!, 1)} | ${round(k10.at(-1)!, 1)} | ${round(k100.at(-1)!, 1)} steps/s\n`,
+          );
         }
         const b = median(base);
-        for (const [k, xs] of [[10, k10], [100, k100]] as const) {
+        for (const [k, xs] of [
+          [10, k10],
+          [100, k100],
+        ] as const) {
           const s = median(xs);
-          runs.push({ model, backend, k, baselineStepsPerSec: round(b, 2), stepsPerSec: round(s, 2), overhead: round(1 - s / b, 4) });
+          runs.push({
+            model,
+            backend,
+            k,
+            baselineStepsPerSec: round(b, 2),
+            stepsPerSec: round(s, 2),
+            overhead: round(1 - s / b, 4),
+          });
         }
         const kept = last!.kept;
         const replay: number[] = [];
         for (let i = 1; i < kept.length; i++) {
-          const r = await replaySegment({ spec: spec10, start: kept[i - 1]!.entry, end: kept[i]!.entry, startState: kept[i - 1]!.stateBlob, data });
-          if (!r.matches && !kept[i]!.flagged) throw new Error(`bench replay of entry ${kept[i]!.entry.index} did not reproduce`);
+          const r = await replaySegment({
+            spec: spec10,
+            start: kept[i - 1]!.entry,
+            end: kept[i]!.entry,
+            startState: kept[i - 1]!.stateBlob,
+            data,
+          });
+          if (!r.matches && !kept[i]!.flagged)
+            throw new Error(`bench replay of entry ${kept[i]!.entry.index} did not reproduce`);
           replay.push(r.steps / (r.ms / 1000));
         }
         replayStepsPerSec[`${model}/${backend}`] = round(median(replay), 2);

@@ -8,7 +8,9 @@ import { registerDemoCommand } from './commands/demo.ts';
 
 export function buildProgram(): Command {
   const program = new Command('flagstone')
-    .description('verifiable outsourced training: transparency log, anchoring, audits and royalties')
+    .description(
+      'verifiable outsourced training: transparency log, anchoring, audits and royalties',
+    )
     .showHelpAfterError();
   registerServeCommand(program);
   registerLogCommands(program);

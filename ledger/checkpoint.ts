@@ -46,11 +46,14 @@ export function keyId(keyName: string, publicKey: Uint8Array): Uint8Array {
 
 /** Serialises a checkpoint body (the signed text). */
 export function formatCheckpoint(c: Checkpoint): string {
-  if (!c.origin || c.origin.includes('\n')) throw new CheckpointError('origin must be one non-empty line');
+  if (!c.origin || c.origin.includes('\n'))
+    throw new CheckpointError('origin must be one non-empty line');
   if (!Number.isSafeInteger(c.size) || c.size < 0) throw new CheckpointError(`bad size ${c.size}`);
-  if (c.root.length !== HASH_SIZE) throw new CheckpointError(`root has ${c.root.length} bytes, want 32`);
+  if (c.root.length !== HASH_SIZE)
+    throw new CheckpointError(`root has ${c.root.length} bytes, want 32`);
   const ext = (c.extensions ?? []).map((e) => {
-    if (!e || e.includes('\n')) throw new CheckpointError('extension lines must be non-empty single lines');
+    if (!e || e.includes('\n'))
+      throw new CheckpointError('extension lines must be non-empty single lines');
     return `${e}\n`;
   });
   return `${c.origin}\n${c.size}\n${Buffer.from(c.root).toString('base64')}\n${ext.join('')}`;
@@ -61,13 +64,20 @@ export function parseCheckpoint(body: string): Checkpoint {
   if (!body.endsWith('\n')) throw new CheckpointError('checkpoint body must end with a newline');
   const lines = body.slice(0, -1).split('\n');
   if (lines.length < 3) throw new CheckpointError(`checkpoint needs 3 lines, got ${lines.length}`);
-  const [origin, sizeText, rootText, ...extensions] = lines as [string, string, string, ...string[]];
+  const [origin, sizeText, rootText, ...extensions] = lines as [
+    string,
+    string,
+    string,
+    ...string[],
+  ];
   if (!origin) throw new CheckpointError('empty origin line');
-  if (!/^(0|[1-9][0-9]*)$/.test(sizeText)) throw new CheckpointError(`bad size line ${JSON.stringify(sizeText)}`);
+  if (!/^(0|[1-9][0-9]*)$/.test(sizeText))
+    throw new CheckpointError(`bad size line ${JSON.stringify(sizeText)}`);
   const size = Number(sizeText);
   if (!Number.isSafeInteger(size)) throw new CheckpointError(`size ${sizeText} too large`);
   const root = strictBase64(rootText, 'root');
-  if (root.length !== HASH_SIZE) throw new CheckpointError(`root has ${root.length} bytes, want 32`);
+  if (root.length !== HASH_SIZE)
+    throw new CheckpointError(`root has ${root.length} bytes, want 32`);
   if (extensions.some((e) => e === '')) throw new CheckpointError('empty extension line');
   return { origin, size, root, extensions };
 }
@@ -91,9 +101,11 @@ export function parseNote(note: string): { body: string; signatures: NoteSignatu
     .slice(0, -1)
     .split('\n')
     .map((line) => {
-      if (!line.startsWith(SIG_PREFIX)) throw new CheckpointError(`bad signature line ${JSON.stringify(line)}`);
+      if (!line.startsWith(SIG_PREFIX))
+        throw new CheckpointError(`bad signature line ${JSON.stringify(line)}`);
       const [keyName, b64, extra] = line.slice(SIG_PREFIX.length).split(' ');
-      if (!keyName || !b64 || extra !== undefined) throw new CheckpointError(`bad signature line ${JSON.stringify(line)}`);
+      if (!keyName || !b64 || extra !== undefined)
+        throw new CheckpointError(`bad signature line ${JSON.stringify(line)}`);
       const raw = strictBase64(b64, 'signature');
       if (raw.length < 5) throw new CheckpointError('signature too short');
       return { keyName, keyId: raw.subarray(0, 4), signature: raw.subarray(4) };
@@ -106,10 +118,16 @@ export function parseNote(note: string): { body: string; signatures: NoteSignatu
 export function verifyCheckpoint(note: string, vkey: string): Checkpoint {
   const key = parseVerifierKey(vkey);
   const { body, signatures } = parseNote(note);
-  const mine = signatures.filter((s) => s.keyName === key.keyName && bytesEqual(s.keyId, key.keyId));
+  const mine = signatures.filter(
+    (s) => s.keyName === key.keyName && bytesEqual(s.keyId, key.keyId),
+  );
   if (mine.length === 0) throw new CheckpointError(`no signature by key ${key.keyName}`);
   const pub = ed25519PublicKey(key.publicKey);
-  if (!mine.some((s) => s.signature.length === 64 && edVerify(null, Buffer.from(body), pub, s.signature))) {
+  if (
+    !mine.some(
+      (s) => s.signature.length === 64 && edVerify(null, Buffer.from(body), pub, s.signature),
+    )
+  ) {
     throw new CheckpointError(`signature by ${key.keyName} does not verify`);
   }
   return parseCheckpoint(body);
@@ -122,7 +140,11 @@ export function verifierKey(keyName: string, publicKey: Uint8Array): string {
   return `${keyName}+${id}+${enc}`;
 }
 
-export function parseVerifierKey(vkey: string): { keyName: string; keyId: Uint8Array; publicKey: Uint8Array } {
+export function parseVerifierKey(vkey: string): {
+  keyName: string;
+  keyId: Uint8Array;
+  publicKey: Uint8Array;
+} {
   // The key is base64 and may itself contain '+': split off only name and key id.
   const text = vkey.trim();
   const a = text.indexOf('+');
@@ -132,17 +154,20 @@ export function parseVerifierKey(vkey: string): { keyName: string; keyId: Uint8A
   if (!KEY_NAME.test(keyName)) throw new CheckpointError(`bad key name ${JSON.stringify(keyName)}`);
   if (!/^[0-9a-f]{8}$/.test(idHex)) throw new CheckpointError('key id must be 8 hex digits');
   const raw = strictBase64(b64, 'key');
-  if (raw.length !== 33 || raw[0] !== ED25519_TYPE) throw new CheckpointError('only Ed25519 (type 0x01) keys are supported');
+  if (raw.length !== 33 || raw[0] !== ED25519_TYPE)
+    throw new CheckpointError('only Ed25519 (type 0x01) keys are supported');
   const publicKey = raw.subarray(1);
   const id = keyId(keyName, publicKey);
-  if (Buffer.from(id).toString('hex') !== idHex) throw new CheckpointError('key id does not match key');
+  if (Buffer.from(id).toString('hex') !== idHex)
+    throw new CheckpointError('key id does not match key');
   return { keyName, keyId: id, publicKey };
 }
 
 /** Builds a signer from a 32-byte Ed25519 seed. */
 export function signerFromSeed(keyName: string, seed: Uint8Array): NoteSigner {
   if (!KEY_NAME.test(keyName)) throw new CheckpointError(`bad key name ${JSON.stringify(keyName)}`);
-  if (seed.length !== 32) throw new CheckpointError(`Ed25519 seed has ${seed.length} bytes, want 32`);
+  if (seed.length !== 32)
+    throw new CheckpointError(`Ed25519 seed has ${seed.length} bytes, want 32`);
   const privateKey = createPrivateKey({
     key: Buffer.concat([Buffer.from('302e020100300506032b657004220420', 'hex'), seed]),
     format: 'der',

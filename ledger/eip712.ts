@@ -71,21 +71,35 @@ export function typedDomain(d: FlagstoneDomain): TypedDataDomain {
 export function entryMessage(e: EntryFields): Record<string, unknown> {
   const b = (h: string) => `0x${h}`;
   return {
-    v: e.v, jobId: b(e.jobId), index: e.index, step: e.step, stateRoot: b(e.stateRoot),
-    dataRoot: b(e.dataRoot), batchRoot: b(e.batchRoot), hparamsHash: b(e.hparamsHash),
-    specHash: b(e.specHash), envHash: b(e.envHash), sealedRoot: b(e.sealedRoot),
-    flops: BigInt(e.flops), wallMs: e.wallMs, prevLeaf: b(e.prevLeaf),
+    v: e.v,
+    jobId: b(e.jobId),
+    index: e.index,
+    step: e.step,
+    stateRoot: b(e.stateRoot),
+    dataRoot: b(e.dataRoot),
+    batchRoot: b(e.batchRoot),
+    hparamsHash: b(e.hparamsHash),
+    specHash: b(e.specHash),
+    envHash: b(e.envHash),
+    sealedRoot: b(e.sealedRoot),
+    flops: BigInt(e.flops),
+    wallMs: e.wallMs,
+    prevLeaf: b(e.prevLeaf),
   };
 }
 
 const utf8 = (s: string) => new TextEncoder().encode(s);
 const ENTRY_TYPE_HASH = keccak_256(
-  utf8(`TrainingStateEntry(${ENTRY_TYPES.TrainingStateEntry!.map((f) => `${f.type} ${f.name}`).join(',')})`),
+  utf8(
+    `TrainingStateEntry(${ENTRY_TYPES.TrainingStateEntry!.map((f) => `${f.type} ${f.name}`).join(',')})`,
+  ),
 );
 const DOMAIN_TYPE_HASH_WITH_CONTRACT = keccak_256(
   utf8('EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)'),
 );
-const DOMAIN_TYPE_HASH = keccak_256(utf8('EIP712Domain(string name,string version,uint256 chainId)'));
+const DOMAIN_TYPE_HASH = keccak_256(
+  utf8('EIP712Domain(string name,string version,uint256 chainId)'),
+);
 
 /** EIP-712 domain separator. */
 export function domainSeparator(d: FlagstoneDomain): Uint8Array {

@@ -37,8 +37,20 @@ export interface EntryFields {
 }
 
 export const ENTRY_FIELD_NAMES = [
-  'v', 'jobId', 'index', 'step', 'stateRoot', 'dataRoot', 'batchRoot', 'hparamsHash',
-  'specHash', 'envHash', 'sealedRoot', 'flops', 'wallMs', 'prevLeaf',
+  'v',
+  'jobId',
+  'index',
+  'step',
+  'stateRoot',
+  'dataRoot',
+  'batchRoot',
+  'hparamsHash',
+  'specHash',
+  'envHash',
+  'sealedRoot',
+  'flops',
+  'wallMs',
+  'prevLeaf',
 ] as const satisfies readonly (keyof EntryFields)[];
 
 /** RFC 8785 canonical JSON as UTF-8 bytes. */

@@ -23,7 +23,15 @@ export function specHashOf(spec: unknown): string {
 
 export function jobIdOf(h: JobHeader): string {
   return toHex(
-    sha256(canonicalJson({ v: h.v, client: h.client, trainer: h.trainer, specHash: h.specHash, nonce: h.nonce })),
+    sha256(
+      canonicalJson({
+        v: h.v,
+        client: h.client,
+        trainer: h.trainer,
+        specHash: h.specHash,
+        nonce: h.nonce,
+      }),
+    ),
   );
 }
 

@@ -24,12 +24,14 @@ export interface ParsedSignature {
 
 /** Parses and canonicality-checks a 65-byte signature. */
 export function parseSignature(sigHex: string): ParsedSignature {
-  if (!/^0x[0-9a-fA-F]{130}$/.test(sigHex)) throw new SignatureError('signature must be 0x-hex of 65 bytes');
+  if (!/^0x[0-9a-fA-F]{130}$/.test(sigHex))
+    throw new SignatureError('signature must be 0x-hex of 65 bytes');
   const raw = fromHex(sigHex);
   const v = raw[64]!;
   if (v !== 27 && v !== 28) throw new SignatureError(`signature v must be 27 or 28, got ${v}`);
   const s = BigInt(`0x${toHex(raw.subarray(32, 64))}`);
-  if (s === 0n || s > HALF_N) throw new SignatureError('signature s is not canonical (EIP-2 low-s)');
+  if (s === 0n || s > HALF_N)
+    throw new SignatureError('signature s is not canonical (EIP-2 low-s)');
   return { compact: raw.subarray(0, 64), recoveryId: (v - 27) as 0 | 1 };
 }
 
@@ -47,7 +49,11 @@ export function addressOfPublicKey(pub: Uint8Array): string {
 }
 
 /** True when `sig` is by `publicKey` over `digest`. */
-export function verifyDigest(digest: Uint8Array, sig: ParsedSignature, publicKey: Uint8Array): boolean {
+export function verifyDigest(
+  digest: Uint8Array,
+  sig: ParsedSignature,
+  publicKey: Uint8Array,
+): boolean {
   return secp.verify(digest, publicKey, sig.compact, true);
 }
 
@@ -65,6 +71,10 @@ export function publicKeyOf(privateKey: Uint8Array): Uint8Array {
 }
 
 /** Signs a training-state entry under a domain separator (trainer side). */
-export function signEntry(entry: EntryFields, separator: Uint8Array, privateKey: Uint8Array): string {
+export function signEntry(
+  entry: EntryFields,
+  separator: Uint8Array,
+  privateKey: Uint8Array,
+): string {
   return signDigest(entryDigest(separator, entry), privateKey);
 }

@@ -23,7 +23,13 @@ export interface NamedTensor {
 }
 
 const BYTES_PER: Record<DType, number> = {
-  float32: 4, int32: 4, uint32: 4, uint8: 1, float64: 8, int64: 8, bool: 1,
+  float32: 4,
+  int32: 4,
+  uint32: 4,
+  uint8: 1,
+  float64: 8,
+  int64: 8,
+  bool: 1,
 };
 
 function u32(n: number): Uint8Array {
@@ -35,13 +41,24 @@ function u32(n: number): Uint8Array {
 /** Serialised tensor (the leaf data). */
 export function encodeTensor(t: NamedTensor): Uint8Array {
   const count = t.shape.reduce((a, b) => a * b, 1);
-  if (t.shape.some((d) => !Number.isInteger(d) || d < 0)) throw new LedgerError(`tensor ${t.name}: bad shape`);
+  if (t.shape.some((d) => !Number.isInteger(d) || d < 0))
+    throw new LedgerError(`tensor ${t.name}: bad shape`);
   if (count * BYTES_PER[t.dtype] !== t.data.length) {
-    throw new LedgerError(`tensor ${t.name}: ${t.data.length} bytes, want ${count * BYTES_PER[t.dtype]}`);
+    throw new LedgerError(
+      `tensor ${t.name}: ${t.data.length} bytes, want ${count * BYTES_PER[t.dtype]}`,
+    );
   }
   const name = new TextEncoder().encode(t.name);
   const dtype = new TextEncoder().encode(t.dtype);
-  return concatBytes([u32(name.length), name, u32(dtype.length), dtype, u32(t.shape.length), ...t.shape.map(u32), t.data]);
+  return concatBytes([
+    u32(name.length),
+    name,
+    u32(dtype.length),
+    dtype,
+    u32(t.shape.length),
+    ...t.shape.map(u32),
+    t.data,
+  ]);
 }
 
 export function tensorLeafHash(t: NamedTensor): Uint8Array {
@@ -52,7 +69,8 @@ export function tensorLeafHash(t: NamedTensor): Uint8Array {
 export function sortTensors(tensors: readonly NamedTensor[]): NamedTensor[] {
   const sorted = [...tensors].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (let i = 1; i < sorted.length; i++) {
-    if (sorted[i]!.name === sorted[i - 1]!.name) throw new LedgerError(`duplicate tensor name ${sorted[i]!.name}`);
+    if (sorted[i]!.name === sorted[i - 1]!.name)
+      throw new LedgerError(`duplicate tensor name ${sorted[i]!.name}`);
   }
   return sorted;
 }

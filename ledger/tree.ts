@@ -59,7 +59,9 @@ export class CompactRange {
     assertSize('size', size);
     const want = perfectNodes(0, size).length;
     if (hashes.length !== want) {
-      throw new LedgerError(`compact range of size ${size} needs ${want} hashes, got ${hashes.length}`);
+      throw new LedgerError(
+        `compact range of size ${size} needs ${want} hashes, got ${hashes.length}`,
+      );
     }
     this._size = size;
     this._hashes = [...hashes];

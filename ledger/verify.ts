@@ -84,7 +84,9 @@ export function verifyConsistency(
   checkHashes('path', path);
   if (from === 0 || from === to) {
     if (path.length !== 0) {
-      throw new ProofInputError(`consistency path for sizes ${from}→${to} must be empty, got ${path.length}`);
+      throw new ProofInputError(
+        `consistency path for sizes ${from}→${to} must be empty, got ${path.length}`,
+      );
     }
     if (from === to && !bytesEqual(fromRoot, toRoot)) {
       throw new RootMismatchError(toRoot, fromRoot, 'same-size root');

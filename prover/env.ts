@@ -20,7 +20,13 @@ export interface EnvDescriptor {
   readonly tfjs: string;
   readonly backend: BackendName;
   readonly wasm?: { readonly simd: boolean; readonly threads: number };
-  readonly webgpu?: { readonly dawnBackend: string; readonly vendor: string; readonly architecture: string; readonly device: string; readonly description: string };
+  readonly webgpu?: {
+    readonly dawnBackend: string;
+    readonly vendor: string;
+    readonly architecture: string;
+    readonly device: string;
+    readonly description: string;
+  };
 }
 
 const require = createRequire(import.meta.url);
@@ -30,7 +36,10 @@ let webgpuInfo: EnvDescriptor['webgpu'] | undefined;
 async function configureWasm(): Promise<void> {
   if (wasmConfigured) return;
   const wasm = await import('@tensorflow/tfjs-backend-wasm');
-  const dist = path.join(path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')), 'dist');
+  const dist = path.join(
+    path.dirname(require.resolve('@tensorflow/tfjs-backend-wasm/package.json')),
+    'dist',
+  );
   wasm.setWasmPaths(`${dist}${path.sep}`);
   // One thread: XNNPACK's thread pool would only change scheduling, but one thread keeps the
   // backend identical to what a single-core verifier runs (and Node has no wasm threads anyway).
@@ -49,7 +58,8 @@ async function configureWebgpu(): Promise<EnvDescriptor['webgpu'] | undefined> {
   const request = gpu.requestAdapter.bind(gpu);
   const featureLevel = dawnBackend === 'opengles' ? 'compatibility' : 'core';
   // tfjs asks for an adapter itself; make it ask for the feature level this Dawn backend has.
-  (gpu as { requestAdapter: unknown }).requestAdapter = (o?: object) => request({ ...o, featureLevel } as GPURequestAdapterOptions);
+  (gpu as { requestAdapter: unknown }).requestAdapter = (o?: object) =>
+    request({ ...o, featureLevel } as GPURequestAdapterOptions);
   const g = globalThis as unknown as { navigator?: { gpu?: unknown } };
   g.navigator ??= {};
   g.navigator.gpu = gpu;
@@ -57,7 +67,11 @@ async function configureWebgpu(): Promise<EnvDescriptor['webgpu'] | undefined> {
   if (!adapter) return undefined;
   const info = adapter.info;
   webgpuInfo = {
-    dawnBackend, vendor: info.vendor, architecture: info.architecture, device: info.device, description: info.description,
+    dawnBackend,
+    vendor: info.vendor,
+    architecture: info.architecture,
+    device: info.device,
+    description: info.description,
   };
   return webgpuInfo;
 }
@@ -77,7 +91,11 @@ export async function useBackend(name: BackendName): Promise<EnvDescriptor> {
   if (name === 'wasm') await configureWasm();
   if (name === 'webgpu') {
     webgpu = await configureWebgpu();
-    if (!webgpu) throw new ProverError('FLAGSTONE_ERR_BACKEND_UNAVAILABLE', 'no WebGPU adapter on this machine');
+    if (!webgpu)
+      throw new ProverError(
+        'FLAGSTONE_ERR_BACKEND_UNAVAILABLE',
+        'no WebGPU adapter on this machine',
+      );
     await import('@tensorflow/tfjs-backend-webgpu');
   }
   const silence = console.warn;
@@ -89,13 +107,24 @@ export async function useBackend(name: BackendName): Promise<EnvDescriptor> {
   } finally {
     console.warn = silence;
   }
-  if (!ok || tf.getBackend() !== name) throw new ProverError('FLAGSTONE_ERR_BACKEND_UNAVAILABLE', `tfjs backend ${name} failed to start`);
+  if (!ok || tf.getBackend() !== name)
+    throw new ProverError(
+      'FLAGSTONE_ERR_BACKEND_UNAVAILABLE',
+      `tfjs backend ${name} failed to start`,
+    );
   return describeEnv(name, webgpu);
 }
 
-async function describeEnv(name: BackendName, webgpu?: EnvDescriptor['webgpu']): Promise<EnvDescriptor> {
+async function describeEnv(
+  name: BackendName,
+  webgpu?: EnvDescriptor['webgpu'],
+): Promise<EnvDescriptor> {
   const base = { runtime: 'tfjs' as const, tfjs: tf.version.tfjs, backend: name };
-  if (name === 'wasm') return { ...base, wasm: { simd: Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')), threads: 1 } };
+  if (name === 'wasm')
+    return {
+      ...base,
+      wasm: { simd: Boolean(await tf.env().getAsync('WASM_HAS_SIMD_SUPPORT')), threads: 1 },
+    };
   if (name === 'webgpu') return { ...base, webgpu };
   return base;
 }

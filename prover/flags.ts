@@ -8,7 +8,14 @@
  * salt and indices; `classifyAudit` turns a verifier's computed root into the verdict.
  */
 import { randomBytes } from 'node:crypto';
-import { flagCommitment, fromHex, sealedRoot, sha256, toHex, type NamedTensor } from '../ledger/index.ts';
+import {
+  flagCommitment,
+  fromHex,
+  sealedRoot,
+  sha256,
+  toHex,
+  type NamedTensor,
+} from '../ledger/index.ts';
 import { ProverError } from './errors.ts';
 import { Rng } from './rng.ts';
 
@@ -36,10 +43,13 @@ export interface PlanFlagsOptions {
 /** Chooses flagged indices uniformly among 1..entryCount−1 from a generator keyed by the salt. */
 export function planFlags(o: PlanFlagsOptions): FlagPlan {
   const salt = o.salt ?? toHex(randomBytes(32));
-  if (fromHex(salt).length !== 32) throw new ProverError('FLAGSTONE_ERR_FLAGS_INVALID', 'salt must be 32 bytes');
+  if (fromHex(salt).length !== 32)
+    throw new ProverError('FLAGSTONE_ERR_FLAGS_INVALID', 'salt must be 32 bytes');
   const segments = Math.max(o.entryCount - 1, 0);
   const count = Math.min(o.count ?? Math.ceil(segments * 0.05), segments);
-  const seed = new DataView(sha256(fromHex(salt), new TextEncoder().encode('flagstone:flag-choice')).buffer).getUint32(0, true);
+  const seed = new DataView(
+    sha256(fromHex(salt), new TextEncoder().encode('flagstone:flag-choice')).buffer,
+  ).getUint32(0, true);
   const order = Rng.fromSeed(`flags:${salt}`, seed).permutation(segments);
   const indices = Array.from(order.subarray(0, count), (i) => i + 1).sort((a, b) => a - b);
   return { salt, indices, commitment: flagCommitment(salt, indices) };
@@ -54,15 +64,25 @@ export function reveal(plan: FlagPlan): FlagReveal {
 export function verifyReveal(r: Omit<FlagReveal, 'commitment'>, commitment: string): void {
   const got = flagCommitment(r.salt, r.indices);
   if (got !== commitment) {
-    throw new ProverError('FLAGSTONE_ERR_FLAGS_INVALID', `reveal opens commitment ${got}, want ${commitment}`);
+    throw new ProverError(
+      'FLAGSTONE_ERR_FLAGS_INVALID',
+      `reveal opens commitment ${got}, want ${commitment}`,
+    );
   }
 }
 
 /** The deterministically perturbed state of a flagged entry (derived from salt and index). */
-export function perturbState(tensors: readonly NamedTensor[], salt: string, index: number): NamedTensor[] {
+export function perturbState(
+  tensors: readonly NamedTensor[],
+  salt: string,
+  index: number,
+): NamedTensor[] {
   return tensors.map((t) => {
     if (t.dtype !== 'float32' || !t.name.startsWith('params/') || t.data.length === 0) return t;
-    const h = sha256(fromHex(salt), new TextEncoder().encode(`flagstone:perturb:${index}:${t.name}`));
+    const h = sha256(
+      fromHex(salt),
+      new TextEncoder().encode(`flagstone:perturb:${index}:${t.name}`),
+    );
     const element = new DataView(h.buffer).getUint32(0, true) % (t.data.length / 4);
     const data = t.data.slice();
     data[element * 4]! ^= 1; // flip the lowest mantissa bit (little-endian): ±1 ulp
@@ -84,7 +104,10 @@ export function classifyAudit(
 ): AuditVerdict {
   verifyReveal(revealed, revealed.commitment);
   if (computedRoot === entry.stateRoot) return 'consistent';
-  if (revealed.indices.includes(entry.index) && sealedRoot(revealed.salt, entry.index, computedRoot) === entry.sealedRoot) {
+  if (
+    revealed.indices.includes(entry.index) &&
+    sealedRoot(revealed.salt, entry.index, computedRoot) === entry.sealedRoot
+  ) {
     return 'flag-captured';
   }
   return 'fraud';

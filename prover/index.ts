@@ -12,7 +12,12 @@ export * from './replay.ts';
 export * as data from './data/index.ts';
 export * as models from './models/index.ts';
 export { Trainer, materialize, stateLayout, type StateSnapshot } from './train/trainer.ts';
-export { encodeStateBlob, decodeStateBlob, STATE_BLOB_VERSION, type StateCommitment } from './train/blob.ts';
+export {
+  encodeStateBlob,
+  decodeStateBlob,
+  STATE_BLOB_VERSION,
+  type StateCommitment,
+} from './train/blob.ts';
 export { Recorder, batchRoot, type EntrySink, type RecordedEntry } from './train/recorder.ts';
 export { MemorySink, DirectorySink } from './train/sinks.ts';
 export { train, type TrainOptions, type TrainResult, type TrainProgress } from './train/session.ts';

@@ -31,12 +31,17 @@ export async function writeJobMeta(dir: string, meta: JobMeta): Promise<void> {
   await writeFile(path.join(dir, 'job.json'), `${JSON.stringify(meta, null, 2)}\n`);
 }
 
-export async function readJobDir(dir: string): Promise<{ meta: JobMeta; entries: StoredEntryFile[] }> {
+export async function readJobDir(
+  dir: string,
+): Promise<{ meta: JobMeta; entries: StoredEntryFile[] }> {
   const raw = JSON.parse(await readFile(path.join(dir, 'job.json'), 'utf8')) as JobMeta;
   const meta = { ...raw, spec: parseSpec(raw.spec) };
   const names = (await readdir(path.join(dir, 'entries'))).filter((n) => /^\d+\.json$/.test(n));
   const entries = await Promise.all(
-    names.map(async (n) => JSON.parse(await readFile(path.join(dir, 'entries', n), 'utf8')) as StoredEntryFile),
+    names.map(
+      async (n) =>
+        JSON.parse(await readFile(path.join(dir, 'entries', n), 'utf8')) as StoredEntryFile,
+    ),
   );
   entries.sort((a, b) => a.entry.index - b.entry.index);
   return { meta, entries };
@@ -47,13 +52,24 @@ export function readState(dir: string, index: number): Promise<Buffer> {
 }
 
 /** Replays segments [i−1, i] for the given indices (default: all) of a job directory. */
-export async function replayDirectory(dir: string, indices?: readonly number[]): Promise<ReplayResult[]> {
+export async function replayDirectory(
+  dir: string,
+  indices?: readonly number[],
+): Promise<ReplayResult[]> {
   const { meta, entries } = await readJobDir(dir);
   const out: ReplayResult[] = [];
   for (const i of indices ?? entries.slice(1).map((e) => e.entry.index)) {
     const startState = new Uint8Array(await readState(dir, i - 1));
     const claimed = new Uint8Array(await readState(dir, i));
-    out.push(await replaySegment({ spec: meta.spec, start: entries[i - 1]!.entry, end: entries[i]!.entry, startState, claimed }));
+    out.push(
+      await replaySegment({
+        spec: meta.spec,
+        start: entries[i - 1]!.entry,
+        end: entries[i]!.entry,
+        startState,
+        claimed,
+      }),
+    );
   }
   return out;
 }

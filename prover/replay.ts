@@ -56,7 +56,10 @@ function check(cond: boolean, what: string): void {
 }
 
 /** Compares two commitments leaf by leaf (both in name order). */
-export function firstDifference(computed: StateCommitment, claimed: StateCommitment): TensorDifference | undefined {
+export function firstDifference(
+  computed: StateCommitment,
+  claimed: StateCommitment,
+): TensorDifference | undefined {
   const names = [...new Set([...computed.names, ...claimed.names])].sort();
   for (const name of names) {
     const a = computed.names.indexOf(name);
@@ -76,19 +79,29 @@ export async function replaySegment(input: ReplayInput): Promise<ReplayResult> {
   check(end.hparamsHash === hparamsHash(spec), 'hparamsHash does not match the spec');
   const env = await useBackend(spec.backend);
   if (envHash(env) !== end.envHash) {
-    throw new ProverError('FLAGSTONE_ERR_ENV_MISMATCH', `env hash here ${envHash(env)} (${JSON.stringify(env)}), entry recorded ${end.envHash}`);
+    throw new ProverError(
+      'FLAGSTONE_ERR_ENV_MISMATCH',
+      `env hash here ${envHash(env)} (${JSON.stringify(env)}), entry recorded ${end.envHash}`,
+    );
   }
   const data = input.data ?? loadData(spec.data, spec.model);
   check(data.dataRoot === end.dataRoot, `data root ${data.dataRoot}, entry has ${end.dataRoot}`);
 
   const startBlob = decodeStateBlob(input.startState);
   const seg = await runSegment(spec, data, startBlob.tensors, start.step, end.step);
-  const claimed = input.claimed instanceof Uint8Array ? decodeStateBlob(input.claimed) : input.claimed;
+  const claimed =
+    input.claimed instanceof Uint8Array ? decodeStateBlob(input.claimed) : input.claimed;
   const diff = claimed ? firstDifference(seg.commitment, claimed) : undefined;
   return {
-    root: seg.commitment.root, batchRoot: seg.batchRoot, matches: seg.commitment.root === end.stateRoot,
-    batchMatches: seg.batchRoot === end.batchRoot, startMatches: startBlob.root === start.stateRoot,
-    ...(diff ? { firstDifference: diff } : {}), steps: end.step - start.step, ms: seg.ms, state: seg.state,
+    root: seg.commitment.root,
+    batchRoot: seg.batchRoot,
+    matches: seg.commitment.root === end.stateRoot,
+    batchMatches: seg.batchRoot === end.batchRoot,
+    startMatches: startBlob.root === start.stateRoot,
+    ...(diff ? { firstDifference: diff } : {}),
+    steps: end.step - start.step,
+    ms: seg.ms,
+    state: seg.state,
   };
 }
 
@@ -105,7 +118,11 @@ export interface SegmentRun {
  * trainer (another learning rate, batch or architecture).
  */
 export async function runSegment(
-  spec: JobSpec, data: LoadedData, startState: readonly NamedTensor[], fromStep: number, toStep: number,
+  spec: JobSpec,
+  data: LoadedData,
+  startState: readonly NamedTensor[],
+  fromStep: number,
+  toStep: number,
 ): Promise<SegmentRun> {
   const trainer = Trainer.restore(spec, data, startState);
   try {

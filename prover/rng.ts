@@ -11,7 +11,8 @@ export class Rng {
 
   /** `state` must hold 4 words, not all zero (the generator's one fixed point). */
   constructor(state: Uint32Array) {
-    if (state.length !== 4 || state.every((w) => w === 0)) throw new RangeError('rng state must be 4 words, not all zero');
+    if (state.length !== 4 || state.every((w) => w === 0))
+      throw new RangeError('rng state must be 4 words, not all zero');
     this.s = Uint32Array.from(state);
   }
 
@@ -31,7 +32,10 @@ export class Rng {
   /** Next uint32. */
   next(): number {
     const s = this.s;
-    let s0 = s[0]!, s1 = s[1]!, s2 = s[2]!, s3 = s[3]!;
+    let s0 = s[0]!,
+      s1 = s[1]!,
+      s2 = s[2]!,
+      s3 = s[3]!;
     const result = Math.imul(rotl(Math.imul(s1, 5), 7), 9) >>> 0;
     const t = s1 << 9;
     s2 ^= s0;

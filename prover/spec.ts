@@ -45,7 +45,14 @@ export const AdamSchema = z.object({
 
 export const OptimizerSchema = z.discriminatedUnion('kind', [SgdMomentumSchema, AdamSchema]);
 
-export const DATASETS = ['penguins', 'flights-2k', 'flights-5k', 'flights-10k', 'flights-20k', 'movies'] as const;
+export const DATASETS = [
+  'penguins',
+  'flights-2k',
+  'flights-5k',
+  'flights-10k',
+  'flights-20k',
+  'movies',
+] as const;
 export type DatasetName = (typeof DATASETS)[number];
 
 export const DataSchema = z.object({
@@ -96,7 +103,9 @@ export type DataSpec = z.infer<typeof DataSchema>;
 export function parseSpec(input: unknown): JobSpec {
   const r = JobSpecSchema.safeParse(input);
   if (!r.success) {
-    const issues = r.error.issues.map((i) => `${i.path.join('.') || '(spec)'}: ${i.message}`).join('; ');
+    const issues = r.error.issues
+      .map((i) => `${i.path.join('.') || '(spec)'}: ${i.message}`)
+      .join('; ');
     throw new ProverError('FLAGSTONE_ERR_SPEC_INVALID', `invalid job spec: ${issues}`);
   }
   return r.data;

@@ -24,7 +24,13 @@ function run(cmd, args, { capture = false } = {}) {
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const vitestJson = path.join(outDir, 'vitest.json');
-const vitest = await run(bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${vitestJson}`, ...process.argv.slice(2)]);
+const vitest = await run(bin('vitest'), [
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${vitestJson}`,
+  ...process.argv.slice(2),
+]);
 try {
   const r = JSON.parse(readFileSync(vitestJson, 'utf8'));
   totals.passed += r.numPassedTests;
@@ -44,5 +50,7 @@ if (process.argv.length <= 2) {
   if (hardhat.code !== 0 && count('failing') === 0) totals.failed += 1;
 }
 
-process.stdout.write(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`);
+process.stdout.write(
+  `\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped\n`,
+);
 process.exit(totals.failed > 0 ? 1 : 0);

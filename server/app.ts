@@ -3,7 +3,11 @@
  * handler, then routes. `server.ts` is only the process entry point.
  */
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
-import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import {
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
 import { loadConfig, type ConfigOverrides } from './config.ts';
 import swagger from './plugins/external/swagger.ts';
 import services from './plugins/app/services.ts';

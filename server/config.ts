@@ -21,16 +21,21 @@ export interface ServiceConfig {
 
 export type ConfigOverrides = Partial<ServiceConfig>;
 
-export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessEnv = process.env): ServiceConfig {
+export function loadConfig(
+  overrides: ConfigOverrides = {},
+  env: NodeJS.ProcessEnv = process.env,
+): ServiceConfig {
   const dataDir = path.resolve(overrides.dataDir ?? env.FLAGSTONE_DATA_DIR ?? './data');
   const contract = overrides.verifyingContract ?? env.FLAGSTONE_LEDGER_ADDRESS;
   return {
     dataDir,
-    databaseUrl: overrides.databaseUrl ?? env.DATABASE_URL ?? `file:${path.join(dataDir, 'flagstone.db')}`,
+    databaseUrl:
+      overrides.databaseUrl ?? env.DATABASE_URL ?? `file:${path.join(dataDir, 'flagstone.db')}`,
     logName: overrides.logName ?? env.FLAGSTONE_LOG_NAME ?? 'flagstone.local',
     chainId: overrides.chainId ?? intFromEnv(env.CHAIN_ID, 31337),
     ...(contract ? { verifyingContract: contract.toLowerCase() } : {}),
-    maxBlobBytes: overrides.maxBlobBytes ?? intFromEnv(env.FLAGSTONE_MAX_BLOB_BYTES, 256 * 1024 * 1024),
+    maxBlobBytes:
+      overrides.maxBlobBytes ?? intFromEnv(env.FLAGSTONE_MAX_BLOB_BYTES, 256 * 1024 * 1024),
     bodyLimit: overrides.bodyLimit ?? intFromEnv(env.FLAGSTONE_BODY_LIMIT, 64 * 1024),
     durableCommits: overrides.durableCommits ?? env.FLAGSTONE_SYNCHRONOUS !== 'normal',
   };
@@ -39,6 +44,7 @@ export function loadConfig(overrides: ConfigOverrides = {}, env: NodeJS.ProcessE
 function intFromEnv(v: string | undefined, fallback: number): number {
   if (v === undefined || v === '') return fallback;
   const n = Number(v);
-  if (!Number.isSafeInteger(n) || n <= 0) throw new Error(`expected a positive integer, got ${JSON.stringify(v)}`);
+  if (!Number.isSafeInteger(n) || n <= 0)
+    throw new Error(`expected a positive integer, got ${JSON.stringify(v)}`);
   return n;
 }

@@ -25,7 +25,8 @@ export interface RunningServer {
 }
 
 export async function startServer(opts: StartOptions): Promise<RunningServer> {
-  const chain = opts.chain === false ? undefined : await connectChain({ dataDir: opts.config?.dataDir });
+  const chain =
+    opts.chain === false ? undefined : await connectChain({ dataDir: opts.config?.dataDir });
   const app = await buildApp({
     config: {
       ...opts.config,

@@ -6,14 +6,34 @@ import { readFileSync } from 'node:fs';
 import type { Command } from 'commander';
 import { z } from 'zod';
 import {
-  LedgerError, fromHex, parseVerifierKey, toHex, verifyCheckpoint, verifyConsistency, verifyInclusion,
+  LedgerError,
+  fromHex,
+  parseVerifierKey,
+  toHex,
+  verifyCheckpoint,
+  verifyConsistency,
+  verifyInclusion,
 } from '../../ledger/index.ts';
 
 const hex32 = z.string().regex(/^[0-9a-fA-F]{64}$/, 'must be 64 hex digits');
 const size = z.number().int().min(0).max(Number.MAX_SAFE_INTEGER);
 const proofFile = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('inclusion'), size, index: size, leafHash: hex32, path: z.array(hex32), root: hex32 }),
-  z.strictObject({ type: z.literal('consistency'), from: size, to: size, path: z.array(hex32), fromRoot: hex32, toRoot: hex32 }),
+  z.strictObject({
+    type: z.literal('inclusion'),
+    size,
+    index: size,
+    leafHash: hex32,
+    path: z.array(hex32),
+    root: hex32,
+  }),
+  z.strictObject({
+    type: z.literal('consistency'),
+    from: size,
+    to: size,
+    path: z.array(hex32),
+    fromRoot: hex32,
+    toRoot: hex32,
+  }),
 ]);
 
 class UnreadableInput extends Error {}
@@ -22,7 +42,9 @@ function readText(file: string): string {
   try {
     return readFileSync(file, 'utf8');
   } catch (e) {
-    throw new UnreadableInput(`cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    throw new UnreadableInput(
+      `cannot read ${file}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`,
+    );
   }
 }
 

@@ -15,19 +15,33 @@ interface ServeOptions {
 export function registerServeCommand(program: Command): void {
   program
     .command('serve')
-    .description('run the Flagstone log service (SQLite and blobs under the data dir) and anchor heads on chain')
+    .description(
+      'run the Flagstone log service (SQLite and blobs under the data dir) and anchor heads on chain',
+    )
     .option('--port <n>', 'TCP port', parsePort, 8080)
     .option('--host <addr>', 'address to bind', '127.0.0.1')
     .option('--data-dir <dir>', 'database, blobs and log key', './data')
     .option('--no-chain', 'do not anchor (no CHAIN_RPC_URL and no local Hardhat node)')
     .option('--anchor-every <n>', 'anchor after this many new entries', parsePositiveInt)
-    .option('--anchor-ms <ms>', 'anchor pending entries after this many milliseconds', parsePositiveInt)
+    .option(
+      '--anchor-ms <ms>',
+      'anchor pending entries after this many milliseconds',
+      parsePositiveInt,
+    )
     .action(async (opts: ServeOptions) => {
       const server = await startServer({
-        port: opts.port, host: opts.host, config: { dataDir: opts.dataDir }, chain: opts.chain,
-        anchorEveryEntries: opts.anchorEvery, anchorEveryMs: opts.anchorMs,
+        port: opts.port,
+        host: opts.host,
+        config: { dataDir: opts.dataDir },
+        chain: opts.chain,
+        anchorEveryEntries: opts.anchorEvery,
+        anchorEveryMs: opts.anchorMs,
       });
-      const chainNote = server.chain ? `; anchoring on ${server.chain.rpcUrl} (ledger ${server.chain.ledger.address})` : '; no chain';
-      process.stderr.write(`flagstone serving on ${server.url} (data in ${opts.dataDir}${chainNote}; API docs at ${server.url}/docs)\n`);
+      const chainNote = server.chain
+        ? `; anchoring on ${server.chain.rpcUrl} (ledger ${server.chain.ledger.address})`
+        : '; no chain';
+      process.stderr.write(
+        `flagstone serving on ${server.url} (data in ${opts.dataDir}${chainNote}; API docs at ${server.url}/docs)\n`,
+      );
     });
 }

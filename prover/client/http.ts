@@ -47,7 +47,11 @@ export class FlagstoneClient {
     this.baseUrl = baseUrl.replace(/\/+$/, '');
   }
 
-  private async request(method: string, path: string, init: { json?: unknown; body?: Uint8Array; headers?: Record<string, string> } = {}): Promise<Response> {
+  private async request(
+    method: string,
+    path: string,
+    init: { json?: unknown; body?: Uint8Array; headers?: Record<string, string> } = {},
+  ): Promise<Response> {
     const headers: Record<string, string> = { ...init.headers };
     let body: string | Uint8Array | undefined;
     if (init.json !== undefined) {
@@ -66,18 +70,27 @@ export class FlagstoneClient {
       } catch {
         /* not JSON */
       }
-      throw new HttpError(res.status, parsed.error ?? 'FLAGSTONE_ERR_HTTP', parsed.message ?? text.slice(0, 200));
+      throw new HttpError(
+        res.status,
+        parsed.error ?? 'FLAGSTONE_ERR_HTTP',
+        parsed.message ?? text.slice(0, 200),
+      );
     }
     return res;
   }
 
   private async json<T>(method: string, path: string, json?: unknown): Promise<T> {
-    return (await (await this.request(method, path, json === undefined ? {} : { json })).json()) as T;
+    return (await (
+      await this.request(method, path, json === undefined ? {} : { json })
+    ).json()) as T;
   }
 
   async domain(): Promise<FlagstoneDomain> {
     const d = await this.json<DomainView>('GET', '/v1/domain');
-    return { chainId: d.chainId, ...(d.verifyingContract ? { verifyingContract: d.verifyingContract } : {}) };
+    return {
+      chainId: d.chainId,
+      ...(d.verifyingContract ? { verifyingContract: d.verifyingContract } : {}),
+    };
   }
 
   openJob(req: OpenJobRequest): Promise<JobView> {
@@ -92,7 +105,11 @@ export class FlagstoneClient {
     await this.json('POST', `/v1/jobs/${jobId}/flags`, { commitment, signature });
   }
 
-  appendEntry(jobId: string, entry: EntryFields, signature: string): Promise<{ index: number; leafHash: string; size: number }> {
+  appendEntry(
+    jobId: string,
+    entry: EntryFields,
+    signature: string,
+  ): Promise<{ index: number; leafHash: string; size: number }> {
     return this.json('POST', `/v1/jobs/${jobId}/entries`, { entry, signature });
   }
 
@@ -112,7 +129,12 @@ export class FlagstoneClient {
   }
 
   /** Stores the (private) true state of entry `index`; the trainer signs the grant. */
-  async putState(jobId: string, index: number, bytes: Uint8Array, trainer: Signer): Promise<string> {
+  async putState(
+    jobId: string,
+    index: number,
+    bytes: Uint8Array,
+    trainer: Signer,
+  ): Promise<string> {
     const sha256 = createHash('sha256').update(bytes).digest('hex');
     const headers = stateGrantHeaders(trainer, jobId, index, { action: 'put', sha256 });
     await this.request('PUT', `/v1/jobs/${jobId}/states/${index}`, { body: bytes, headers });

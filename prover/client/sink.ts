@@ -17,7 +17,9 @@ export class HttpSink implements EntrySink {
     await this.api.putState(rec.entry.jobId, rec.entry.index, rec.stateBlob, this.trainer);
     const res = await this.api.appendEntry(rec.entry.jobId, rec.entry, rec.signature);
     if (res.leafHash !== rec.leafHash) {
-      throw new Error(`service computed leaf ${res.leafHash} for entry ${rec.entry.index}, trainer ${rec.leafHash}`);
+      throw new Error(
+        `service computed leaf ${res.leafHash} for entry ${rec.entry.index}, trainer ${rec.leafHash}`,
+      );
     }
   }
 }

@@ -21,7 +21,12 @@ export const CONTENT_SHA256_HEADER = 'x-flagstone-content-sha256';
 
 export type StateAction = { action: 'put'; sha256: string } | { action: 'get' };
 
-export function stateGrantMessage(jobId: string, index: number, expires: number, a: StateAction): string {
+export function stateGrantMessage(
+  jobId: string,
+  index: number,
+  expires: number,
+  a: StateAction,
+): string {
   return a.action === 'put'
     ? `flagstone:state:put:${jobId}:${index}:${a.sha256}:${expires}`
     : `flagstone:state:get:${jobId}:${index}:${expires}`;
@@ -29,7 +34,12 @@ export function stateGrantMessage(jobId: string, index: number, expires: number,
 
 /** Headers granting `a` on state `index` of `jobId`, valid for `ttlSeconds`. */
 export function stateGrantHeaders(
-  signer: Signer, jobId: string, index: number, a: StateAction, ttlSeconds = 60, now = Date.now(),
+  signer: Signer,
+  jobId: string,
+  index: number,
+  a: StateAction,
+  ttlSeconds = 60,
+  now = Date.now(),
 ): Record<string, string> {
   const expires = Math.floor(now / 1000) + Math.min(ttlSeconds, MAX_GRANT_SECONDS);
   const digest = fromHex(hashMessage(stateGrantMessage(jobId, index, expires, a)));

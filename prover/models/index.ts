@@ -14,9 +14,11 @@ export { charLmModel } from './charlm.ts';
 
 export function buildModel(spec: ModelSpec, data: Examples): Model {
   if (spec.kind === 'mlp') {
-    if (data.kind !== 'tabular') throw new ProverError('FLAGSTONE_ERR_SPEC_INVALID', 'mlp needs tabular data');
+    if (data.kind !== 'tabular')
+      throw new ProverError('FLAGSTONE_ERR_SPEC_INVALID', 'mlp needs tabular data');
     return mlpModel({ inputDim: data.dim, hidden: spec.hidden, classes: data.classes });
   }
-  if (data.kind !== 'text') throw new ProverError('FLAGSTONE_ERR_SPEC_INVALID', 'charlm needs text data');
+  if (data.kind !== 'text')
+    throw new ProverError('FLAGSTONE_ERR_SPEC_INVALID', 'charlm needs text data');
   return charLmModel({ ...spec, vocabSize: data.vocabSize });
 }

@@ -9,7 +9,12 @@ import type { Examples } from '../data/examples.ts';
 import type { BatchTensors } from '../models/types.ts';
 import type { Rng } from '../rng.ts';
 
-export function batchTensors(ex: Examples, indices: Uint32Array, rng: Rng, featureNoise: number): BatchTensors {
+export function batchTensors(
+  ex: Examples,
+  indices: Uint32Array,
+  rng: Rng,
+  featureNoise: number,
+): BatchTensors {
   const B = indices.length;
   if (ex.kind === 'tabular') {
     const x = new Float32Array(B * ex.dim);
@@ -18,7 +23,8 @@ export function batchTensors(ex: Examples, indices: Uint32Array, rng: Rng, featu
       x.set(ex.features.subarray(i * ex.dim, (i + 1) * ex.dim), r * ex.dim);
       y[r] = ex.labels[i]!;
     });
-    if (featureNoise > 0) for (let j = 0; j < x.length; j++) x[j] = x[j]! + (2 * rng.uniform() - 1) * featureNoise;
+    if (featureNoise > 0)
+      for (let j = 0; j < x.length; j++) x[j] = x[j]! + (2 * rng.uniform() - 1) * featureNoise;
     return { inputs: tf.tensor2d(x, [B, ex.dim]), targets: tf.tensor1d(y, 'int32'), weightSum: B };
   }
   const T = ex.seqLen - 1;

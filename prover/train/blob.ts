@@ -11,13 +11,27 @@
  * without re-encoding, and any one tensor can be proven against an entry.
  */
 import {
-  encodeTensor, hashLeaf, MemoryTree, sortTensors, toHex, type DType, type NamedTensor,
+  encodeTensor,
+  hashLeaf,
+  MemoryTree,
+  sortTensors,
+  toHex,
+  type DType,
+  type NamedTensor,
 } from '../../ledger/index.ts';
 import { ProverError } from '../errors.ts';
 
 const MAGIC = [0x46, 0x4c, 0x53, 0x54]; // "FLST"
 export const STATE_BLOB_VERSION = 1;
-const BYTES_PER: Record<DType, number> = { float32: 4, int32: 4, uint32: 4, uint8: 1, float64: 8, int64: 8, bool: 1 };
+const BYTES_PER: Record<DType, number> = {
+  float32: 4,
+  int32: 4,
+  uint32: 4,
+  uint8: 1,
+  float64: 8,
+  int64: 8,
+  bool: 1,
+};
 
 export interface StateCommitment {
   /** Tensor names in leaf order (sorted). */
@@ -50,7 +64,10 @@ export function blobHeader(count: number): Uint8Array {
 export function tensorPrefix(t: NamedTensor): Uint8Array {
   const count = t.shape.reduce((a, b) => a * b, 1);
   if (count * BYTES_PER[t.dtype] !== t.data.length) {
-    throw new ProverError('FLAGSTONE_ERR_STATE_INVALID', `tensor ${t.name}: ${t.data.length} bytes, want ${count * BYTES_PER[t.dtype]}`);
+    throw new ProverError(
+      'FLAGSTONE_ERR_STATE_INVALID',
+      `tensor ${t.name}: ${t.data.length} bytes, want ${count * BYTES_PER[t.dtype]}`,
+    );
   }
   const name = new TextEncoder().encode(t.name);
   const dtype = new TextEncoder().encode(t.dtype);
@@ -75,7 +92,9 @@ export function tensorPrefix(t: NamedTensor): Uint8Array {
 }
 
 /** Serialises a state and commits to it in the same pass. */
-export function encodeStateBlob(tensors: readonly NamedTensor[]): { bytes: Uint8Array } & StateCommitment {
+export function encodeStateBlob(
+  tensors: readonly NamedTensor[],
+): { bytes: Uint8Array } & StateCommitment {
   const sorted = sortTensors(tensors);
   const segments = sorted.map(encodeTensor);
   const bytes = new Uint8Array(12 + segments.reduce((n, s) => n + s.length, 0));
@@ -125,7 +144,8 @@ export function decodeStateBlob(bytes: Uint8Array): { tensors: NamedTensor[] } &
     if (at + size > bytes.length) fail(`tensor ${name}: truncated data`);
     const data = bytes.slice(at, at + size);
     at += size;
-    if (i > 0 && !(tensors[i - 1]!.name < name)) fail(`tensor ${name}: names not sorted and unique`);
+    if (i > 0 && !(tensors[i - 1]!.name < name))
+      fail(`tensor ${name}: names not sorted and unique`);
     tensors.push({ name, dtype, shape, data });
     leafHashes.push(hashLeaf(bytes.subarray(start, at)));
   }

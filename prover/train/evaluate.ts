@@ -22,7 +22,10 @@ export async function evaluate(trainer: Trainer, ex: Examples): Promise<Evaluati
   let weightSum = 0;
   let correct = 0;
   for (let start = 0; start < ex.count; start += EVAL_BATCH) {
-    const idx = Uint32Array.from({ length: Math.min(EVAL_BATCH, ex.count - start) }, (_, i) => start + i);
+    const idx = Uint32Array.from(
+      { length: Math.min(EVAL_BATCH, ex.count - start) },
+      (_, i) => start + i,
+    );
     const batch = batchTensors(ex, idx, noNoise, 0);
     const [loss, hits] = tf.tidy(() => {
       const l = tf.mul(trainer.model.loss(params, batch), batch.weightSum);

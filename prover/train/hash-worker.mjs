@@ -19,7 +19,9 @@ parentPort.on('message', ({ id, header, parts }) => {
       bytes.set(p, at);
       bytes.set(d, at + p.length);
       at += p.length + d.length;
-      leafHashes.push(new Uint8Array(createHash('sha256').update(LEAF).update(p).update(d).digest()));
+      leafHashes.push(
+        new Uint8Array(createHash('sha256').update(LEAF).update(p).update(d).digest()),
+      );
     }
     parentPort.postMessage({ id, bytes, leafHashes }, [bytes.buffer]);
   } catch (err) {

@@ -26,9 +26,14 @@ export const BETA1_POWER = 'opt/beta1_power';
 export const BETA2_POWER = 'opt/beta2_power';
 
 /** Slot tensors for the given parameters, sorted by name. */
-export function slotSpecs(spec: OptimizerSpec, params: readonly { name: string; shape: readonly number[] }[]): SlotSpec[] {
+export function slotSpecs(
+  spec: OptimizerSpec,
+  params: readonly { name: string; shape: readonly number[] }[],
+): SlotSpec[] {
   const kinds = spec.kind === 'adam' ? ['m', 'v'] : ['momentum'];
-  const out = params.flatMap((p) => kinds.map((k) => ({ name: `opt/${p.name}/${k}`, param: p.name, shape: p.shape })));
+  const out = params.flatMap((p) =>
+    kinds.map((k) => ({ name: `opt/${p.name}/${k}`, param: p.name, shape: p.shape })),
+  );
   return out.sort((a, b) => (a.name < b.name ? -1 : 1));
 }
 

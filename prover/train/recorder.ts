@@ -5,8 +5,18 @@
  * earlier entries are committed; only `maxInFlight` snapshots are held at once (back-pressure).
  */
 import {
-  domainSeparator, EMPTY_ROOT, ENTRY_VERSION, entryDigest, hashLeaf, MemoryTree, sealedRoot, signedEntryLeafHash,
-  toHex, ZERO_HASH, type EntryFields, type FlagstoneDomain,
+  domainSeparator,
+  EMPTY_ROOT,
+  ENTRY_VERSION,
+  entryDigest,
+  hashLeaf,
+  MemoryTree,
+  sealedRoot,
+  signedEntryLeafHash,
+  toHex,
+  ZERO_HASH,
+  type EntryFields,
+  type FlagstoneDomain,
 } from '../../ledger/index.ts';
 import { perturbState, type FlagPlan } from '../flags.ts';
 import type { Signer } from '../signer.ts';
@@ -44,7 +54,11 @@ export interface RecorderOptions {
   /** Where state blobs are serialised and hashed (default: the shared worker thread). */
   readonly hasher?: StateHasher;
   /** Index and leaf of the last entry already in the log (resuming); default: empty log. */
-  readonly resumeFrom?: { readonly index: number; readonly leafHash: string; readonly step: number };
+  readonly resumeFrom?: {
+    readonly index: number;
+    readonly leafHash: string;
+    readonly step: number;
+  };
 }
 
 /** Root over one leaf per step of the segment (batchLeafData); the empty root for entry 0. */
@@ -76,7 +90,11 @@ export class Recorder {
   }
 
   /** Queues entry `nextIndex` for the snapshot; resolves once there is room for another. */
-  async record(snap: StateSnapshot, batchLeaves: readonly Uint8Array[], wallMs: number): Promise<void> {
+  async record(
+    snap: StateSnapshot,
+    batchLeaves: readonly Uint8Array[],
+    wallMs: number,
+  ): Promise<void> {
     this.throwIfFailed();
     const index = this.nextIndex++;
     const steps = snap.step - this.prevStep;
@@ -93,7 +111,8 @@ export class Recorder {
         this.waiters.shift()?.();
       }
     });
-    while (this.inFlight >= (this.o.maxInFlight ?? 2)) await new Promise<void>((r) => this.waiters.push(r));
+    while (this.inFlight >= (this.o.maxInFlight ?? 2))
+      await new Promise<void>((r) => this.waiters.push(r));
     this.throwIfFailed();
   }
 
@@ -107,12 +126,20 @@ export class Recorder {
     if (this.failure) throw this.failure;
   }
 
-  private async commit(index: number, snap: StateSnapshot, leaves: readonly Uint8Array[], steps: number, wallMs: number) {
+  private async commit(
+    index: number,
+    snap: StateSnapshot,
+    leaves: readonly Uint8Array[],
+    steps: number,
+    wallMs: number,
+  ) {
     const hasher = this.o.hasher ?? workerHasher();
     const tensors = await materialize(snap);
     const blob = await hasher.hash(tensors);
     const flagged = this.flagged.has(index);
-    const shownRoot = flagged ? (await hasher.hash(perturbState(tensors, this.o.flags.salt, index))).root : blob.root;
+    const shownRoot = flagged
+      ? (await hasher.hash(perturbState(tensors, this.o.flags.salt, index))).root
+      : blob.root;
     const entry: EntryFields = {
       v: ENTRY_VERSION,
       jobId: this.o.jobId,
@@ -132,7 +159,14 @@ export class Recorder {
     const signature = this.o.signer.sign(entryDigest(this.separator, entry));
     const leafHash = signedEntryLeafHash(entry, signature);
     this.prevLeaf = leafHash;
-    await this.o.sink.append({ entry, signature, leafHash, stateBlob: blob.bytes, trueStateRoot: blob.root, flagged });
+    await this.o.sink.append({
+      entry,
+      signature,
+      leafHash,
+      stateBlob: blob.bytes,
+      trueStateRoot: blob.root,
+      flagged,
+    });
     this.appended++;
   }
 }

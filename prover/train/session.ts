@@ -53,8 +53,15 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
   const data = o.data ?? loadData(o.spec.data, o.spec.model);
   const trainer = Trainer.init(o.spec, data);
   const recorder = new Recorder({
-    jobId: o.jobId, specHash: specHash(o.spec), hparamsHash: hparamsHash(o.spec), envHash: envHash(env),
-    dataRoot: data.dataRoot, domain: o.domain, signer: o.signer, flags: o.flags, sink: o.sink,
+    jobId: o.jobId,
+    specHash: specHash(o.spec),
+    hparamsHash: hparamsHash(o.spec),
+    envHash: envHash(env),
+    dataRoot: data.dataRoot,
+    domain: o.domain,
+    signer: o.signer,
+    flags: o.flags,
+    sink: o.sink,
     flopsPerStep: trainer.flopsPerStep,
   });
   let finalLoss = Number.NaN;
@@ -72,19 +79,34 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       await recorder.record(trainer.snapshot(), leaves, performance.now() - segmentStart);
       if (o.onProgress) {
         finalLoss = await trainer.loss();
-        o.onProgress({ step: trainer.step, steps: o.spec.steps, loss: finalLoss, entriesAppended: recorder.appended });
+        o.onProgress({
+          step: trainer.step,
+          steps: o.spec.steps,
+          loss: finalLoss,
+          entriesAppended: recorder.appended,
+        });
       }
     }
     await recorder.flush();
     finalLoss = await trainer.loss();
-    o.onProgress?.({ step: trainer.step, steps: o.spec.steps, loss: finalLoss, entriesAppended: recorder.appended });
+    o.onProgress?.({
+      step: trainer.step,
+      steps: o.spec.steps,
+      loss: finalLoss,
+      entriesAppended: recorder.appended,
+    });
   } catch (err) {
     trainer.dispose();
     throw err;
   }
   if (!o.keepTrainer) trainer.dispose();
   return {
-    env, envHash: envHash(env), dataRoot: data.dataRoot, entries: recorder.appended, finalLoss,
-    wallMs: performance.now() - started, ...(o.keepTrainer ? { trainer } : {}),
+    env,
+    envHash: envHash(env),
+    dataRoot: data.dataRoot,
+    entries: recorder.appended,
+    finalLoss,
+    wallMs: performance.now() - started,
+    ...(o.keepTrainer ? { trainer } : {}),
   };
 }

@@ -22,6 +22,9 @@ export class DirectorySink implements EntrySink {
     await mkdir(path.join(this.dir, 'states'), { recursive: true });
     await writeFile(path.join(this.dir, 'states', `${i}.bin`), rec.stateBlob);
     const body = { entry: rec.entry, signature: rec.signature, leafHash: rec.leafHash };
-    await writeFile(path.join(this.dir, 'entries', `${i}.json`), `${JSON.stringify(body, null, 2)}\n`);
+    await writeFile(
+      path.join(this.dir, 'entries', `${i}.json`),
+      `${JSON.stringify(body, null, 2)}\n`,
+    );
   }
 }

@@ -18,7 +18,12 @@ export interface StateHasher {
 /** Hashes on the calling thread. */
 export const inlineHasher: StateHasher = { hash: async (tensors) => encodeStateBlob(tensors) };
 
-interface Reply { id: number; bytes?: Uint8Array; leafHashes?: Uint8Array[]; error?: string }
+interface Reply {
+  id: number;
+  bytes?: Uint8Array;
+  leafHashes?: Uint8Array[];
+  error?: string;
+}
 
 class WorkerHasher implements StateHasher {
   private readonly worker: Worker;
@@ -53,17 +58,26 @@ class WorkerHasher implements StateHasher {
     // Element bytes are copied by structured clone, never transferred: on the cpu backend they
     // can be the live storage of a tf variable.
     // A view of a larger buffer would clone the whole buffer, so such views are sliced first.
-    const parts = sorted.map((t) => [tensorPrefix(t), t.data.byteLength === t.data.buffer.byteLength ? t.data : t.data.slice()]);
+    const parts = sorted.map((t) => [
+      tensorPrefix(t),
+      t.data.byteLength === t.data.buffer.byteLength ? t.data : t.data.slice(),
+    ]);
     const reply = await new Promise<Reply>((resolve) => {
       this.pending.set(id, resolve);
       this.worker.ref();
       this.worker.postMessage({ id, header: blobHeader(sorted.length), parts });
     });
-    if (reply.error || !reply.bytes || !reply.leafHashes) throw new Error(`state hasher: ${reply.error ?? 'no reply'}`);
+    if (reply.error || !reply.bytes || !reply.leafHashes)
+      throw new Error(`state hasher: ${reply.error ?? 'no reply'}`);
     const bytes = reply.bytes;
     const tree = new MemoryTree();
     for (const h of reply.leafHashes) tree.append(h);
-    return { bytes, names: sorted.map((t) => t.name), leafHashes: reply.leafHashes, root: toHex(tree.root()) };
+    return {
+      bytes,
+      names: sorted.map((t) => t.name),
+      leafHashes: reply.leafHashes,
+      root: toHex(tree.root()),
+    };
   }
 }
 

@@ -32,7 +32,11 @@ export function bytesOf(a: Float32Array | Float64Array | Uint32Array | Int32Arra
   return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
 
-export function u32Tensor(name: string, values: Uint32Array | number[], shape?: number[]): NamedTensor {
+export function u32Tensor(
+  name: string,
+  values: Uint32Array | number[],
+  shape?: number[],
+): NamedTensor {
   const a = Uint32Array.from(values);
   return { name, dtype: 'uint32', shape: shape ?? [a.length], data: bytesOf(a) };
 }
@@ -60,7 +64,10 @@ export function f64Of(t: NamedTensor): Float64Array {
  * Checks that `tensors` has exactly the expected names, dtypes and shapes (a state from another
  * architecture or optimizer is rejected here, naming the first offending tensor).
  */
-export function checkLayout(tensors: readonly NamedTensor[], layout: readonly TensorLayout[]): Map<string, NamedTensor> {
+export function checkLayout(
+  tensors: readonly NamedTensor[],
+  layout: readonly TensorLayout[],
+): Map<string, NamedTensor> {
   const byName = new Map(tensors.map((t) => [t.name, t]));
   const fail = (why: string): never => {
     throw new ProverError('FLAGSTONE_ERR_STATE_INVALID', `state does not fit the spec: ${why}`);
@@ -68,7 +75,8 @@ export function checkLayout(tensors: readonly NamedTensor[], layout: readonly Te
   for (const want of layout) {
     const got = byName.get(want.name);
     if (!got) fail(`missing tensor ${want.name}`);
-    if (got!.dtype !== want.dtype) fail(`tensor ${want.name}: dtype ${got!.dtype}, want ${want.dtype}`);
+    if (got!.dtype !== want.dtype)
+      fail(`tensor ${want.name}: dtype ${got!.dtype}, want ${want.dtype}`);
     if (got!.shape.join('x') !== want.shape.join('x')) {
       fail(`tensor ${want.name}: shape [${got!.shape}], want [${want.shape}]`);
     }

@@ -13,10 +13,30 @@ import { Rng } from '../rng.ts';
 import type { JobSpec } from '../spec.ts';
 import { batchTensors, disposeBatch } from './batch.ts';
 import { initialCursor, nextBatch, type DataCursor } from './batcher.ts';
-import { applyUpdate, BETA1_POWER, BETA2_POWER, initialScalars, slotSpecs, type OptimizerScalars } from './optimizer.ts';
 import {
-  bytesOf, checkLayout, DATA_CURSOR, DATA_EPOCH, DATA_ORDER, f32Of, f64Of, f64Scalar, paramName, RNG_STATE, STEP,
-  u32Of, u32Scalar, u32Tensor, type TensorLayout,
+  applyUpdate,
+  BETA1_POWER,
+  BETA2_POWER,
+  initialScalars,
+  slotSpecs,
+  type OptimizerScalars,
+} from './optimizer.ts';
+import {
+  bytesOf,
+  checkLayout,
+  DATA_CURSOR,
+  DATA_EPOCH,
+  DATA_ORDER,
+  f32Of,
+  f64Of,
+  f64Scalar,
+  paramName,
+  RNG_STATE,
+  STEP,
+  u32Of,
+  u32Scalar,
+  u32Tensor,
+  type TensorLayout,
 } from './state.ts';
 
 /** A state captured at a step boundary; `materialize` reads it (once). */
@@ -49,8 +69,12 @@ export class Trainer {
   ) {
     this.model = buildModel(spec.model, data.train);
     this.flopsPerStep = stepFlops(this.model.forwardFlops(spec.batchSize));
-    this.params = this.model.params.map((p) => ({ name: p.name, variable: newVariable(values.get(paramName(p.name))!, p.shape) }));
-    for (const s of slotSpecs(spec.optimizer, this.model.params)) this.slots.set(s.name, newVariable(values.get(s.name)!, s.shape));
+    this.params = this.model.params.map((p) => ({
+      name: p.name,
+      variable: newVariable(values.get(paramName(p.name))!, p.shape),
+    }));
+    for (const s of slotSpecs(spec.optimizer, this.model.params))
+      this.slots.set(s.name, newVariable(values.get(s.name)!, s.shape));
   }
 
   /** Step 0: W0 from the public seed, zero slots, RNG from the seed, no epoch drawn. */
@@ -58,9 +82,18 @@ export class Trainer {
     const model = buildModel(spec.model, data.train);
     const values = new Map<string, Float32Array>();
     for (const p of model.params) values.set(paramName(p.name), initialValues(p, spec.seed));
-    for (const s of slotSpecs(spec.optimizer, model.params)) values.set(s.name, new Float32Array(s.shape.reduce((a, b) => a * b, 1)));
+    for (const s of slotSpecs(spec.optimizer, model.params))
+      values.set(s.name, new Float32Array(s.shape.reduce((a, b) => a * b, 1)));
     model.dispose();
-    return new Trainer(spec, data, values, initialScalars(), Rng.fromSeed('data-order', spec.seed), initialCursor(data.train.count), 0);
+    return new Trainer(
+      spec,
+      data,
+      values,
+      initialScalars(),
+      Rng.fromSeed('data-order', spec.seed),
+      initialCursor(data.train.count),
+      0,
+    );
   }
 
   /** Resumes from a full state (e.g. a decoded state blob); rejects states of another layout. */
@@ -72,7 +105,10 @@ export class Trainer {
     for (const t of tensors) if (t.dtype === 'float32') values.set(t.name, f32Of(t));
     const scalars =
       spec.optimizer.kind === 'adam'
-        ? { beta1Power: f64Of(byName.get(BETA1_POWER)!)[0]!, beta2Power: f64Of(byName.get(BETA2_POWER)!)[0]! }
+        ? {
+            beta1Power: f64Of(byName.get(BETA1_POWER)!)[0]!,
+            beta2Power: f64Of(byName.get(BETA2_POWER)!)[0]!,
+          }
         : initialScalars();
     const cursor = {
       order: u32Of(byName.get(DATA_ORDER)!),
@@ -93,7 +129,8 @@ export class Trainer {
     const batch = batchTensors(this.data.train, indices, this.rng, this.spec.augment.featureNoise);
     const vars = this.params.map((p) => p.variable);
     const loss = tf.tidy(() => {
-      const f = (...ps: tf.Tensor[]) => this.model.loss(new Map(this.params.map((p, i) => [p.name, ps[i]!])), batch);
+      const f = (...ps: tf.Tensor[]) =>
+        this.model.loss(new Map(this.params.map((p, i) => [p.name, ps[i]!])), batch);
       const { value, grads } = tf.valueAndGrads(f)(vars);
       applyUpdate(this.spec.optimizer, this.params, grads, this.slots, this.scalars);
       return value;
@@ -120,12 +157,20 @@ export class Trainer {
       u32Scalar(STEP, this.stepCount),
       u32Tensor(RNG_STATE, this.rng.state),
       // The order array is replaced (never mutated) at each epoch, so sharing it is safe.
-      { name: DATA_ORDER, dtype: 'uint32', shape: [this.cursor.order.length], data: bytesOf(this.cursor.order) },
+      {
+        name: DATA_ORDER,
+        dtype: 'uint32',
+        shape: [this.cursor.order.length],
+        data: bytesOf(this.cursor.order),
+      },
       u32Scalar(DATA_CURSOR, this.cursor.cursor),
       u32Scalar(DATA_EPOCH, this.cursor.epoch),
     ];
     if (this.spec.optimizer.kind === 'adam') {
-      host.push(f64Scalar(BETA1_POWER, this.scalars.beta1Power), f64Scalar(BETA2_POWER, this.scalars.beta2Power));
+      host.push(
+        f64Scalar(BETA1_POWER, this.scalars.beta1Power),
+        f64Scalar(BETA2_POWER, this.scalars.beta2Power),
+      );
     }
     return { step: this.stepCount, device, host };
   }
@@ -175,8 +220,16 @@ export function discardSnapshot(snap: StateSnapshot): void {
 /** Every tensor a state for this spec must have, with dtype and shape. */
 export function stateLayout(spec: JobSpec, model: Model, trainCount: number): TensorLayout[] {
   const out: TensorLayout[] = [
-    ...model.params.map((p) => ({ name: paramName(p.name), dtype: 'float32' as const, shape: p.shape })),
-    ...slotSpecs(spec.optimizer, model.params).map((s) => ({ name: s.name, dtype: 'float32' as const, shape: s.shape })),
+    ...model.params.map((p) => ({
+      name: paramName(p.name),
+      dtype: 'float32' as const,
+      shape: p.shape,
+    })),
+    ...slotSpecs(spec.optimizer, model.params).map((s) => ({
+      name: s.name,
+      dtype: 'float32' as const,
+      shape: s.shape,
+    })),
     { name: STEP, dtype: 'uint32', shape: [] },
     { name: RNG_STATE, dtype: 'uint32', shape: [4] },
     { name: DATA_ORDER, dtype: 'uint32', shape: [trainCount] },
@@ -184,7 +237,10 @@ export function stateLayout(spec: JobSpec, model: Model, trainCount: number): Te
     { name: DATA_EPOCH, dtype: 'uint32', shape: [] },
   ];
   if (spec.optimizer.kind === 'adam') {
-    out.push({ name: BETA1_POWER, dtype: 'float64', shape: [] }, { name: BETA2_POWER, dtype: 'float64', shape: [] });
+    out.push(
+      { name: BETA1_POWER, dtype: 'float64', shape: [] },
+      { name: BETA2_POWER, dtype: 'float64', shape: [] },
+    );
   }
   return out;
 }

@@ -58,7 +58,9 @@ export class SqliteAppendStore implements AppendStore {
   private failure: Error | null = null;
 
   constructor(file: string, durable: boolean) {
-    this.worker = new Worker(new URL('./append-writer.worker.mjs', import.meta.url), { workerData: { file, durable } });
+    this.worker = new Worker(new URL('./append-writer.worker.mjs', import.meta.url), {
+      workerData: { file, durable },
+    });
     this.worker.on('message', (m: { id: number; ok: boolean; message?: string }) => {
       const p = this.pending.get(m.id);
       this.pending.delete(m.id);
@@ -122,7 +124,11 @@ export class PrismaAppendStore implements AppendStore {
       ...b.tips.map((t) =>
         this.db.job.update({
           where: { id: t.jobId },
-          data: { size: BigInt(t.size), lastLeaf: t.lastLeaf, ...(t.trainerPubKey ? { trainerPubKey: t.trainerPubKey } : {}) },
+          data: {
+            size: BigInt(t.size),
+            lastLeaf: t.lastLeaf,
+            ...(t.trainerPubKey ? { trainerPubKey: t.trainerPubKey } : {}),
+          },
         }),
       ),
     ]);

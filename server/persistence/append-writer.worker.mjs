@@ -14,7 +14,9 @@ db.pragma('busy_timeout = 5000');
 const insertEntry = db.prepare(
   'INSERT INTO "Entry" ("jobId", "index", "leafHash", "body", "signature", "createdAt") VALUES (?, ?, ?, ?, ?, ?)',
 );
-const insertNode = db.prepare('INSERT INTO "TreeNode" ("jobId", "level", "index", "hash") VALUES (?, ?, ?, ?)');
+const insertNode = db.prepare(
+  'INSERT INTO "TreeNode" ("jobId", "level", "index", "hash") VALUES (?, ?, ?, ?)',
+);
 const updateTip = db.prepare(
   'UPDATE "Job" SET "size" = ?, "lastLeaf" = ?, "trainerPubKey" = COALESCE(?, "trainerPubKey") WHERE "id" = ?',
 );
@@ -22,10 +24,12 @@ const updateTip = db.prepare(
 const commit = db.transaction((batch) => {
   // Prisma's text format for DateTime columns on SQLite.
   const at = new Date().toISOString().replace('Z', '+00:00');
-  for (const e of batch.entries) insertEntry.run(e.jobId, e.index, e.leafHash, e.body, e.signature, at);
+  for (const e of batch.entries)
+    insertEntry.run(e.jobId, e.index, e.leafHash, e.body, e.signature, at);
   for (const n of batch.nodes) insertNode.run(n.jobId, n.level, n.index, n.hash);
   for (const t of batch.tips) {
-    if (updateTip.run(t.size, t.lastLeaf, t.trainerPubKey, t.jobId).changes !== 1) throw new Error(`job ${t.jobId} vanished`);
+    if (updateTip.run(t.size, t.lastLeaf, t.trainerPubKey, t.jobId).changes !== 1)
+      throw new Error(`job ${t.jobId} vanished`);
   }
 });
 
@@ -38,7 +42,11 @@ parentPort.on('message', (msg) => {
     return;
   }
   if (msg.epoch < minEpoch) {
-    parentPort.postMessage({ id: msg.id, ok: false, message: 'batch superseded by an earlier failure' });
+    parentPort.postMessage({
+      id: msg.id,
+      ok: false,
+      message: 'batch superseded by an earlier failure',
+    });
     return;
   }
   try {

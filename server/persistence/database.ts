@@ -19,7 +19,9 @@ export interface OpenDatabaseOptions {
 
 export async function openDatabase(opts: OpenDatabaseOptions): Promise<Db> {
   if (!opts.url.startsWith('file:')) {
-    throw new Error(`unsupported DATABASE_URL ${JSON.stringify(opts.url)}: this build supports SQLite file: URLs`);
+    throw new Error(
+      `unsupported DATABASE_URL ${JSON.stringify(opts.url)}: this build supports SQLite file: URLs`,
+    );
   }
   mkdirSync(path.dirname(opts.url.slice('file:'.length)), { recursive: true });
   const adapter = new PrismaBetterSQLite3({ url: opts.url });

@@ -20,7 +20,10 @@ export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
     .filter((d) => d.isDirectory() && existsSync(path.join(dir, d.name, 'migration.sql')))
     .map((d) => d.name)
     .sort()
-    .map((name) => ({ name, statements: splitStatements(readFileSync(path.join(dir, name, 'migration.sql'), 'utf8')) }));
+    .map((name) => ({
+      name,
+      statements: splitStatements(readFileSync(path.join(dir, name, 'migration.sql'), 'utf8')),
+    }));
 }
 
 /** Splits generated SQL on statement-ending semicolons (generated DDL has no procedural bodies). */
@@ -36,14 +39,20 @@ export async function applyMigrations(db: PrismaClient, dir = MIGRATIONS_DIR): P
     'CREATE TABLE IF NOT EXISTS "_flagstone_migrations" ("name" TEXT NOT NULL PRIMARY KEY, "appliedAt" TEXT NOT NULL)',
   );
   const done = new Set(
-    (await db.$queryRawUnsafe<{ name: string }[]>('SELECT "name" FROM "_flagstone_migrations"')).map((r) => r.name),
+    (
+      await db.$queryRawUnsafe<{ name: string }[]>('SELECT "name" FROM "_flagstone_migrations"')
+    ).map((r) => r.name),
   );
   const applied: string[] = [];
   for (const m of readMigrations(dir)) {
     if (done.has(m.name)) continue;
     await db.$transaction([
       ...m.statements.map((s) => db.$executeRawUnsafe(s)),
-      db.$executeRawUnsafe('INSERT INTO "_flagstone_migrations" ("name", "appliedAt") VALUES (?, ?)', m.name, new Date().toISOString()),
+      db.$executeRawUnsafe(
+        'INSERT INTO "_flagstone_migrations" ("name", "appliedAt") VALUES (?, ?)',
+        m.name,
+        new Date().toISOString(),
+      ),
     ]);
     applied.push(m.name);
   }

@@ -21,4 +21,8 @@ export const entryFields = z.strictObject({
 export const appendBody = z.strictObject({ entry: entryFields, signature: signature65 });
 export const appendResponse = z.object({ index: uint, leafHash: hash32, size: uint });
 export const entryParams = z.strictObject({ jobId: hash32, index: uintParam });
-export const entryResponse = z.object({ entry: entryFields, signature: z.string(), leafHash: hash32 });
+export const entryResponse = z.object({
+  entry: entryFields,
+  signature: z.string(),
+  leafHash: hash32,
+});

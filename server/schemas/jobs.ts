@@ -5,8 +5,12 @@ export const openJobBody = z.strictObject({
   client: address,
   trainer: address,
   nonce: hash32.describe('64-hex nonce chosen by the client; part of the job id preimage'),
-  spec: z.record(z.string(), z.unknown()).describe('the training spec (model, hyper-parameters, data, steps, backend)'),
-  signature: signature65.describe("client's EIP-712 OpenJob{client, trainer, specHash, nonce} signature"),
+  spec: z
+    .record(z.string(), z.unknown())
+    .describe('the training spec (model, hyper-parameters, data, steps, backend)'),
+  signature: signature65.describe(
+    "client's EIP-712 OpenJob{client, trainer, specHash, nonce} signature",
+  ),
 });
 
 export const jobView = z.object({

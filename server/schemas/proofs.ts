@@ -3,7 +3,12 @@ import { hash32, uint, uintParam } from './common.ts';
 
 export const checkpointResponse = z.object({ size: uint, rootHex: hash32, note: z.string() });
 export const inclusionQuery = z.strictObject({ index: uintParam, size: uintParam });
-export const inclusionResponse = z.object({ index: uint, size: uint, leafHash: hash32, path: z.array(hash32) });
+export const inclusionResponse = z.object({
+  index: uint,
+  size: uint,
+  leafHash: hash32,
+  path: z.array(hash32),
+});
 export const consistencyQuery = z.strictObject({ from: uintParam, to: uintParam });
 export const consistencyResponse = z.object({ from: uint, to: uint, path: z.array(hash32) });
 export const publicKeyResponse = z.object({

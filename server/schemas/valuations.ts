@@ -30,7 +30,9 @@ const penguinsMlpGame = z.strictObject({
 
 export const gameBody = z
   .discriminatedUnion('kind', [tableGame, penguinsKnnGame, penguinsMlpGame])
-  .describe('table: an inline utility table; penguins-knn: 12 owners, K-NN accuracy; penguins-mlp: 3 islands, MLP trained by the prover');
+  .describe(
+    'table: an inline utility table; penguins-knn: 12 owners, K-NN accuracy; penguins-mlp: 3 islands, MLP trained by the prover',
+  );
 
 export const poolBody = z.strictObject({
   amount: z.string().regex(/^(0|[1-9][0-9]{0,77})$/, 'must be a decimal integer in smallest units'),
@@ -43,7 +45,9 @@ export const createValuationBody = z.strictObject({
   game: gameBody,
   method: z.enum(METHOD_NAMES),
   budget: z.number().int().min(1).max(MAX_VALUATION_BUDGET).optional(),
-  seed: z.union([z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), z.string().min(1).max(128)]).default(0),
+  seed: z
+    .union([z.number().int().min(0).max(Number.MAX_SAFE_INTEGER), z.string().min(1).max(128)])
+    .default(0),
   tolerance: z.number().positive().optional(),
   pool: poolBody.optional().describe('split this revenue pool by the values (payout plan)'),
 });
@@ -76,7 +80,9 @@ export const logHeadView = z.object({
   origin: z.string(),
   size: uint,
   rootHex: hash32,
-  checkpoint: z.string().describe('C2SP checkpoint note signed by the log key (GET /v1/log/public-key)'),
+  checkpoint: z
+    .string()
+    .describe('C2SP checkpoint note signed by the log key (GET /v1/log/public-key)'),
 });
 
 export const valuationView = z.object({

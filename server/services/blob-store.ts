@@ -33,7 +33,10 @@ export class BlobStore {
   }
 
   async has(sha256: string): Promise<boolean> {
-    return stat(this.pathOf(sha256)).then(() => true, () => false);
+    return stat(this.pathOf(sha256)).then(
+      () => true,
+      () => false,
+    );
   }
 
   /** Streams `body` into the store; rejects (and keeps nothing) if it does not hash to `expected`. */
@@ -47,7 +50,13 @@ export class BlobStore {
     const meter = new Transform({
       transform(chunk: Buffer, _enc, done) {
         size += chunk.length;
-        if (size > limit) return done(new FlagstoneError('FLAGSTONE_ERR_PAYLOAD_TOO_LARGE', `blob exceeds the limit of ${limit} bytes`));
+        if (size > limit)
+          return done(
+            new FlagstoneError(
+              'FLAGSTONE_ERR_PAYLOAD_TOO_LARGE',
+              `blob exceeds the limit of ${limit} bytes`,
+            ),
+          );
         hash.update(chunk);
         done(null, chunk);
       },
@@ -56,7 +65,10 @@ export class BlobStore {
       await pipeline(body, meter, createWriteStream(tmp, { flags: 'wx', highWaterMark: 1 << 20 }));
       const got = hash.digest('hex');
       if (got !== expected) {
-        throw new FlagstoneError('FLAGSTONE_ERR_HASH_MISMATCH', `body hashes to ${got}, not to the address ${expected}`);
+        throw new FlagstoneError(
+          'FLAGSTONE_ERR_HASH_MISMATCH',
+          `body hashes to ${got}, not to the address ${expected}`,
+        );
       }
       await fsyncPath(tmp, 'r+');
       const final = this.pathOf(expected);
@@ -83,7 +95,10 @@ export class BlobStore {
   }
 
   async size(sha256: string): Promise<number | undefined> {
-    return stat(this.pathOf(sha256)).then((s) => s.size, () => undefined);
+    return stat(this.pathOf(sha256)).then(
+      (s) => s.size,
+      () => undefined,
+    );
   }
 
   read(sha256: string): ReadStream {

@@ -9,10 +9,32 @@
  * appends and proofs cost O(log n) hashes and lookups.
  */
 import {
-  CompactRange, ENTRY_VERSION, ZERO_HASH, domainSeparator, entryDigest, encodeSignedEntry,
-  fromHex, hashLeaf, hashRange, nodeKey, nodesFor, perfectNodes, planConsistency, planInclusion,
-  parseSignature, recoverPublicKey, addressOfPublicKey, verifyDigest, signCheckpoint, toHex,
-  type EntryFields, type FlagstoneDomain, type LeafRange, type NodeId, type NoteSigner, type StoredNode,
+  CompactRange,
+  ENTRY_VERSION,
+  ZERO_HASH,
+  domainSeparator,
+  entryDigest,
+  encodeSignedEntry,
+  fromHex,
+  hashLeaf,
+  hashRange,
+  nodeKey,
+  nodesFor,
+  perfectNodes,
+  planConsistency,
+  planInclusion,
+  parseSignature,
+  recoverPublicKey,
+  addressOfPublicKey,
+  verifyDigest,
+  signCheckpoint,
+  toHex,
+  type EntryFields,
+  type FlagstoneDomain,
+  type LeafRange,
+  type NodeId,
+  type NoteSigner,
+  type StoredNode,
   type SignatureError,
 } from '../../ledger/index.ts';
 import type { Db } from '../persistence/database.ts';
@@ -98,7 +120,10 @@ export class JobLog {
     if (!p) {
       p = this.load(jobId);
       this.jobs.set(jobId, p);
-      p.then((j) => j ?? this.jobs.delete(jobId), () => this.jobs.delete(jobId));
+      p.then(
+        (j) => j ?? this.jobs.delete(jobId),
+        () => this.jobs.delete(jobId),
+      );
     }
     const job = await p;
     if (!job) throw notFound(`job ${jobId} not found`);
@@ -116,12 +141,26 @@ export class JobLog {
     const size = Number(row.size);
     const ids = perfectNodes(0, size);
     const hashes = await this.lookupNodes(jobId, ids);
-    const range = new CompactRange(size, ids.map((id) => hashes.get(nodeKey(id))!));
-    const lastHead = await this.db.treeHead.findFirst({ where: { jobId }, orderBy: { size: 'desc' } });
+    const range = new CompactRange(
+      size,
+      ids.map((id) => hashes.get(nodeKey(id))!),
+    );
+    const lastHead = await this.db.treeHead.findFirst({
+      where: { jobId },
+      orderBy: { size: 'desc' },
+    });
     return {
-      id: row.id, client: row.client, trainer: row.trainer, specHash: row.specHash,
-      flagCommitment: row.flagCommitment, size, range, tipSize: size, tipLeaf: row.lastLeaf,
-      tipRange: range.clone(), publicKey: row.trainerPubKey ? fromHex(row.trainerPubKey) : null,
+      id: row.id,
+      client: row.client,
+      trainer: row.trainer,
+      specHash: row.specHash,
+      flagCommitment: row.flagCommitment,
+      size,
+      range,
+      tipSize: size,
+      tipLeaf: row.lastLeaf,
+      tipRange: range.clone(),
+      publicKey: row.trainerPubKey ? fromHex(row.trainerPubKey) : null,
       lastHeadSize: lastHead ? Number(lastHead.size) : -1,
     };
   }
@@ -132,12 +171,17 @@ export class JobLog {
    */
   async append(jobId: string, entry: EntryFields, signature: string): Promise<AppendResult> {
     const job = await this.job(jobId);
-    if (entry.jobId !== jobId) throw invalid(`entry.jobId ${entry.jobId} does not match the job ${jobId} in the path`);
-    if (entry.v !== ENTRY_VERSION) throw invalid(`entry.v must be ${ENTRY_VERSION}, got ${entry.v}`);
-    if (entry.specHash !== job.specHash) throw invalid(`entry.specHash ${entry.specHash} is not the job's spec hash ${job.specHash}`);
+    if (entry.jobId !== jobId)
+      throw invalid(`entry.jobId ${entry.jobId} does not match the job ${jobId} in the path`);
+    if (entry.v !== ENTRY_VERSION)
+      throw invalid(`entry.v must be ${ENTRY_VERSION}, got ${entry.v}`);
+    if (entry.specHash !== job.specHash)
+      throw invalid(`entry.specHash ${entry.specHash} is not the job's spec hash ${job.specHash}`);
     if (BigInt(entry.flops) >= 1n << 256n) throw invalid('entry.flops does not fit in uint256');
-    if (entry.index !== job.tipSize) throw conflict(`entry index ${entry.index} is not the next index ${job.tipSize}`);
-    if (entry.prevLeaf !== job.tipLeaf) throw conflict(`entry prevLeaf ${entry.prevLeaf} is not the newest leaf ${job.tipLeaf}`);
+    if (entry.index !== job.tipSize)
+      throw conflict(`entry index ${entry.index} is not the next index ${job.tipSize}`);
+    if (entry.prevLeaf !== job.tipLeaf)
+      throw conflict(`entry prevLeaf ${entry.prevLeaf} is not the newest leaf ${job.tipLeaf}`);
     const newPublicKey = this.checkTrainerSignature(job, entry, signature);
     const sig = signature.toLowerCase();
     const bytes = encodeSignedEntry(entry, sig);
@@ -150,14 +194,28 @@ export class JobLog {
     this.dirty.add(job);
     const index = entry.index;
     await new Promise<void>((resolve, reject) => {
-      this.queue.push({ job, index, leafHash: leafHex, body: new TextDecoder().decode(bytes), signature: sig, nodes, newPublicKey, resolve, reject });
+      this.queue.push({
+        job,
+        index,
+        leafHash: leafHex,
+        body: new TextDecoder().decode(bytes),
+        signature: sig,
+        nodes,
+        newPublicKey,
+        resolve,
+        reject,
+      });
       this.schedule();
     });
     return { index, leafHash: leafHex, size: index + 1 };
   }
 
   /** Returns the trainer's key if it was learned from this signature (first entry of the job). */
-  private checkTrainerSignature(job: JobState, entry: EntryFields, signature: string): Uint8Array | null {
+  private checkTrainerSignature(
+    job: JobState,
+    entry: EntryFields,
+    signature: string,
+  ): Uint8Array | null {
     let parsed;
     try {
       parsed = parseSignature(signature);
@@ -166,7 +224,8 @@ export class JobLog {
     }
     const digest = entryDigest(this.separator, entry);
     if (job.publicKey) {
-      if (!verifyDigest(digest, parsed, job.publicKey)) throw unauthorized(`signature is not by the job's trainer ${job.trainer}`);
+      if (!verifyDigest(digest, parsed, job.publicKey))
+        throw unauthorized(`signature is not by the job's trainer ${job.trainer}`);
       return null;
     }
     let pub: Uint8Array;
@@ -176,7 +235,8 @@ export class JobLog {
       throw unauthorized('signature does not recover to a key');
     }
     const signer = addressOfPublicKey(pub);
-    if (signer !== job.trainer) throw unauthorized(`signature is by ${signer}, not by the job's trainer ${job.trainer}`);
+    if (signer !== job.trainer)
+      throw unauthorized(`signature is by ${signer}, not by the job's trainer ${job.trainer}`);
     return pub;
   }
 
@@ -201,20 +261,39 @@ export class JobLog {
     try {
       await this.store.commit(
         {
-          entries: batch.map((a) => ({ jobId: a.job.id, index: a.index, leafHash: a.leafHash, body: a.body, signature: a.signature })),
-          nodes: batch.flatMap((a) => a.nodes.map((n) => ({ jobId: a.job.id, level: n.level, index: n.index, hash: toHex(n.hash) }))),
+          entries: batch.map((a) => ({
+            jobId: a.job.id,
+            index: a.index,
+            leafHash: a.leafHash,
+            body: a.body,
+            signature: a.signature,
+          })),
+          nodes: batch.flatMap((a) =>
+            a.nodes.map((n) => ({
+              jobId: a.job.id,
+              level: n.level,
+              index: n.index,
+              hash: toHex(n.hash),
+            })),
+          ),
           tips: [...tips.values()].map((a) => ({
             jobId: a.job.id,
             size: a.index + 1,
             lastLeaf: a.leafHash,
-            trainerPubKey: batch.some((b) => b.job === a.job && b.newPublicKey) ? toHex(a.job.publicKey!) : null,
+            trainerPubKey: batch.some((b) => b.job === a.job && b.newPublicKey)
+              ? toHex(a.job.publicKey!)
+              : null,
           })),
         },
         epoch,
       );
     } catch (cause) {
       if (epoch === this.epoch) this.resetTips();
-      const err = new FlagstoneError('FLAGSTONE_ERR_UNAVAILABLE', 'the log could not commit the entry; retry', { cause });
+      const err = new FlagstoneError(
+        'FLAGSTONE_ERR_UNAVAILABLE',
+        'the log could not commit the entry; retry',
+        { cause },
+      );
       for (const a of batch) a.reject(err);
       return;
     }
@@ -238,7 +317,10 @@ export class JobLog {
     this.queue = [];
     for (const job of this.dirty) this.jobs.delete(job.id);
     this.dirty.clear();
-    const err = new FlagstoneError('FLAGSTONE_ERR_UNAVAILABLE', 'an earlier entry could not be committed; resync and retry');
+    const err = new FlagstoneError(
+      'FLAGSTONE_ERR_UNAVAILABLE',
+      'an earlier entry could not be committed; resync and retry',
+    );
     for (const a of queued) a.reject(err);
   }
 
@@ -249,7 +331,10 @@ export class JobLog {
   async takeGrownJobs(): Promise<string[]> {
     if (this.grown === null) {
       this.grown = new Set();
-      const rows = await this.db.job.findMany({ where: { size: { gt: 0n } }, select: { id: true } });
+      const rows = await this.db.job.findMany({
+        where: { size: { gt: 0n } },
+        select: { id: true },
+      });
       return rows.map((r) => r.id);
     }
     const out = [...this.grown];
@@ -259,13 +344,20 @@ export class JobLog {
 
   /** Waits for every queued append to be committed or rejected. */
   async drain(): Promise<void> {
-    while (this.queue.length > 0 || this.inFlight > 0 || this.scheduled) await new Promise((r) => setTimeout(r, 1));
+    while (this.queue.length > 0 || this.inFlight > 0 || this.scheduled)
+      await new Promise((r) => setTimeout(r, 1));
   }
 
-  async entry(jobId: string, index: number): Promise<{ body: string; signature: string; leafHash: string }> {
+  async entry(
+    jobId: string,
+    index: number,
+  ): Promise<{ body: string; signature: string; leafHash: string }> {
     const job = await this.job(jobId);
-    if (index >= job.size) throw notFound(`entry ${index} not found: the log of job ${jobId} has ${job.size} entries`);
-    const row = await this.db.entry.findUnique({ where: { jobId_index: { jobId, index: BigInt(index) } } });
+    if (index >= job.size)
+      throw notFound(`entry ${index} not found: the log of job ${jobId} has ${job.size} entries`);
+    const row = await this.db.entry.findUnique({
+      where: { jobId_index: { jobId, index: BigInt(index) } },
+    });
     if (!row) throw notFound(`entry ${index} not found`);
     return { body: row.body, signature: row.signature, leafHash: row.leafHash };
   }
@@ -294,7 +386,11 @@ export class JobLog {
     return toHex(await this.hashRanges(jobId, [{ begin: 0, end: size }]).then((h) => h[0]!));
   }
 
-  async inclusionProof(jobId: string, index: number, size: number): Promise<{ leafHash: string; path: string[] }> {
+  async inclusionProof(
+    jobId: string,
+    index: number,
+    size: number,
+  ): Promise<{ leafHash: string; path: string[] }> {
     const job = await this.job(jobId);
     this.checkSize(job, size);
     if (index >= size) throw notFound(`index ${index} is not below tree size ${size}`);
@@ -327,7 +423,8 @@ export class JobLog {
     });
     for (const r of rows) out.set(`${r.level}:${r.index}`, fromHex(r.hash));
     const missing = ids.find((id) => !out.has(nodeKey(id)));
-    if (missing) throw new Error(`tree node ${nodeKey(missing)} of job ${jobId} is missing from the database`);
+    if (missing)
+      throw new Error(`tree node ${nodeKey(missing)} of job ${jobId} is missing from the database`);
     return out;
   }
 }

@@ -3,7 +3,16 @@
  * (mode 0600), created once atomically. Losing it means new checkpoints carry a new key.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync, openSync, fsyncSync, closeSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+  openSync,
+  fsyncSync,
+  closeSync,
+} from 'node:fs';
 import path from 'node:path';
 import { signerFromSeed, type NoteSigner } from '../../ledger/index.ts';
 

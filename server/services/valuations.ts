@@ -9,22 +9,40 @@
  * estimators, seeded cpu training), so asking again returns the stored run instead of a copy.
  */
 import {
-  canonicalText, fromHex, jsonHash, signCheckpoint, toHex, type NoteSigner,
+  canonicalText,
+  fromHex,
+  jsonHash,
+  signCheckpoint,
+  toHex,
+  type NoteSigner,
 } from '../../ledger/index.ts';
 import { ProverError } from '../../prover/errors.ts';
 import { MemoryUtilityCache, withCache } from '../../valuation/cache.ts';
 import { InvalidInputError, ValuationError } from '../../valuation/errors.ts';
 import { withEvaluationLog, type EvaluationSink } from '../../valuation/evaluation-log.ts';
-import { ValuationLog, encodeLogEntry, parseLogEntry, treeFromLeafHashes } from '../../valuation/log.ts';
+import {
+  ValuationLog,
+  encodeLogEntry,
+  parseLogEntry,
+  treeFromLeafHashes,
+} from '../../valuation/log.ts';
 import { runMethod } from '../../valuation/methods/index.ts';
 import { planPayout, payoutPlanToJSON } from '../../valuation/payout/plan.ts';
 import { resultToJSON, type ValuationResult } from '../../valuation/result.ts';
-import { buildGame, normaliseGame, type GameDescriptor } from '../../valuation/utilities/game-catalog.ts';
+import {
+  buildGame,
+  normaliseGame,
+  type GameDescriptor,
+} from '../../valuation/utilities/game-catalog.ts';
 import type { Db } from '../persistence/database.ts';
 import { invalid, notFound } from '../errors.ts';
 import type { z } from 'zod';
 import {
-  MAX_VALUATION_BUDGET, type CreateValuationBody, type evaluationView, type payoutView, type valuationView,
+  MAX_VALUATION_BUDGET,
+  type CreateValuationBody,
+  type evaluationView,
+  type payoutView,
+  type valuationView,
 } from '../schemas/valuations.ts';
 
 /** Methods that evaluate every coalition (2^n evaluations) whatever the budget. */
@@ -62,10 +80,15 @@ interface ValuationRun {
  */
 function asHttpError(e: unknown): unknown {
   if (e instanceof ValuationError) {
-    if (e.code === 'FLAGSTONE_ERR_VALUATION_SOLVER_FAILED' || e.code === 'FLAGSTONE_ERR_VALUATION_BUDGET_EXHAUSTED') return e;
+    if (
+      e.code === 'FLAGSTONE_ERR_VALUATION_SOLVER_FAILED' ||
+      e.code === 'FLAGSTONE_ERR_VALUATION_BUDGET_EXHAUSTED'
+    )
+      return e;
     return invalid(`${e.code}: ${e.message}`);
   }
-  if (e instanceof ProverError && e.code === 'FLAGSTONE_ERR_SPEC_INVALID') return invalid(`${e.code}: ${e.message}`);
+  if (e instanceof ProverError && e.code === 'FLAGSTONE_ERR_SPEC_INVALID')
+    return invalid(`${e.code}: ${e.message}`);
   return e;
 }
 
@@ -88,8 +111,13 @@ export class ValuationService {
     let request: ValuationRequest;
     try {
       request = {
-        v: 1, game: normaliseGame(body.game), method: body.method, budget: body.budget ?? null,
-        seed: body.seed, tolerance: body.tolerance ?? null, pool: body.pool ?? null,
+        v: 1,
+        game: normaliseGame(body.game),
+        method: body.method,
+        budget: body.budget ?? null,
+        seed: body.seed,
+        tolerance: body.tolerance ?? null,
+        pool: body.pool ?? null,
       };
     } catch (e) {
       throw asHttpError(e);
@@ -97,7 +125,9 @@ export class ValuationService {
     const id = jsonHash(request);
     const existing = await this.#find(id);
     if (existing) return { view: existing, created: false };
-    const run = await this.#run(id, request).catch((e: unknown) => { throw asHttpError(e); });
+    const run = await this.#run(id, request).catch((e: unknown) => {
+      throw asHttpError(e);
+    });
     try {
       await this.#store(id, request, run);
     } catch (e) {
@@ -119,11 +149,17 @@ export class ValuationService {
 
   /** A logged evaluation and its inclusion proof against the valuation's signed log head. */
   async evaluation(id: string, index: number): Promise<EvaluationView> {
-    const head = await this.db.valuation.findUnique({ where: { id }, select: { logSize: true, logRoot: true, checkpoint: true } });
+    const head = await this.db.valuation.findUnique({
+      where: { id },
+      select: { logSize: true, logRoot: true, checkpoint: true },
+    });
     if (!head) throw notFound(`no valuation ${id}`);
     const size = Number(head.logSize);
-    if (index >= size) throw notFound(`valuation ${id} has ${size} logged evaluations; no index ${index}`);
-    const row = await this.db.valuationEvaluation.findUniqueOrThrow({ where: { valuationId_index: { valuationId: id, index: BigInt(index) } } });
+    if (index >= size)
+      throw notFound(`valuation ${id} has ${size} logged evaluations; no index ${index}`);
+    const row = await this.db.valuationEvaluation.findUniqueOrThrow({
+      where: { valuationId_index: { valuationId: id, index: BigInt(index) } },
+    });
     const tree = await this.#tree(id);
     const entry = parseLogEntry(JSON.parse(row.body));
     return {
@@ -161,7 +197,10 @@ export class ValuationService {
     });
     const payout = request.pool ? planFor(result, request.pool) : null;
     const rootHex = log.rootHex();
-    const checkpoint = signCheckpoint({ origin: this.origin(id), size: log.size, root: fromHex(rootHex) }, this.signer);
+    const checkpoint = signCheckpoint(
+      { origin: this.origin(id), size: log.size, root: fromHex(rootHex) },
+      this.signer,
+    );
     return { result, payout, log, rootHex, checkpoint };
   }
 
@@ -170,15 +209,20 @@ export class ValuationService {
     await this.db.$transaction([
       this.db.valuation.create({
         data: {
-          id, request: canonicalText(request),
+          id,
+          request: canonicalText(request),
           result: canonicalText({ players: result.players, ...resultToJSON(result) }),
           payout: payout ? canonicalText(payout) : null,
-          logSize: BigInt(log.size), logRoot: rootHex, checkpoint,
+          logSize: BigInt(log.size),
+          logRoot: rootHex,
+          checkpoint,
         },
       }),
       this.db.valuationEvaluation.createMany({
         data: log.entries.map((entry, index) => ({
-          valuationId: id, index: BigInt(index), leafHash: log.leafHash(index),
+          valuationId: id,
+          index: BigInt(index),
+          leafHash: log.leafHash(index),
           body: new TextDecoder().decode(encodeLogEntry(entry)),
         })),
       }),
@@ -191,11 +235,24 @@ export class ValuationService {
     const request = JSON.parse(row.request) as ValuationRequest;
     const r = JSON.parse(row.result) as ReturnType<typeof resultToJSON> & { players: string[] };
     return {
-      id, game: request.game.kind, method: request.method, algorithm: r.algorithm, players: r.players,
-      values: r.values, stderr: r.stderr, counts: r.counts, evaluations: r.evaluations,
-      status: r.status === 'converged' ? 'converged' : 'failed', converged: r.converged,
+      id,
+      game: request.game.kind,
+      method: request.method,
+      algorithm: r.algorithm,
+      players: r.players,
+      values: r.values,
+      stderr: r.stderr,
+      counts: r.counts,
+      evaluations: r.evaluations,
+      status: r.status === 'converged' ? 'converged' : 'failed',
+      converged: r.converged,
       ...(r.extras ? { extras: r.extras as Record<string, unknown> } : {}),
-      log: { origin: this.origin(id), size: Number(row.logSize), rootHex: row.logRoot, checkpoint: row.checkpoint },
+      log: {
+        origin: this.origin(id),
+        size: Number(row.logSize),
+        rootHex: row.logRoot,
+        checkpoint: row.checkpoint,
+      },
       payout: row.payout ? (JSON.parse(row.payout) as PayoutView) : null,
       createdAt: row.createdAt.toISOString(),
     };
@@ -204,7 +261,11 @@ export class ValuationService {
   async #tree(id: string) {
     let tree = this.#trees.get(id);
     if (!tree) {
-      const rows = await this.db.valuationEvaluation.findMany({ where: { valuationId: id }, orderBy: { index: 'asc' }, select: { leafHash: true } });
+      const rows = await this.db.valuationEvaluation.findMany({
+        where: { valuationId: id },
+        orderBy: { index: 'asc' },
+        select: { leafHash: true },
+      });
       tree = treeFromLeafHashes(rows.map((r) => r.leafHash));
       if (this.#trees.size >= TREE_CACHE_SIZE) this.#trees.delete(this.#trees.keys().next().value!);
       this.#trees.set(id, tree);
@@ -213,10 +274,20 @@ export class ValuationService {
   }
 }
 
-function planFor(result: ValuationResult, pool: NonNullable<CreateValuationBody['pool']>): PayoutView {
-  return payoutPlanToJSON(planPayout({
-    owners: result.players, values: result.values, stderr: result.stderr, pool: BigInt(pool.amount),
-    optOut: pool.optOut, ...(pool.addresses ? { addresses: pool.addresses } : {}),
-    confidence: pool.confidence, seed: 'payout-intervals',
-  })) as PayoutView;
+function planFor(
+  result: ValuationResult,
+  pool: NonNullable<CreateValuationBody['pool']>,
+): PayoutView {
+  return payoutPlanToJSON(
+    planPayout({
+      owners: result.players,
+      values: result.values,
+      stderr: result.stderr,
+      pool: BigInt(pool.amount),
+      optOut: pool.optOut,
+      ...(pool.addresses ? { addresses: pool.addresses } : {}),
+      confidence: pool.confidence,
+      seed: 'payout-intervals',
+    }),
+  ) as PayoutView;
 }

@@ -37,17 +37,25 @@ describe('flagstone log verify-proof', () => {
   const forked = con.find((v: { name: string }) => v.name === 'forked old root');
 
   it('exits 0 for a valid inclusion proof and 1 with the reason for a tampered one', async () => {
-    const strip = ({ name: _n, valid: _v, error: _e, ...rest }: Record<string, unknown>) => ({ type: 'inclusion', ...rest });
+    const strip = ({ name: _n, valid: _v, error: _e, ...rest }: Record<string, unknown>) => ({
+      type: 'inclusion',
+      ...rest,
+    });
     const ok = await cli('log', 'verify-proof', file('inc.json', strip(validInc)));
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/^valid: leaf 1 is in the tree of size 17/);
     const bad = await cli('log', 'verify-proof', file('inc-bad.json', strip(badInc)));
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toMatch(/invalid: root mismatch: calculated [0-9a-f]{64}, want [0-9a-f]{64}/);
+    expect(bad.stderr).toMatch(
+      /invalid: root mismatch: calculated [0-9a-f]{64}, want [0-9a-f]{64}/,
+    );
   });
 
   it('exits 0 / 1 for consistency proofs (a fork is rejected)', async () => {
-    const strip = ({ name: _n, valid: _v, error: _e, ...rest }: Record<string, unknown>) => ({ type: 'consistency', ...rest });
+    const strip = ({ name: _n, valid: _v, error: _e, ...rest }: Record<string, unknown>) => ({
+      type: 'consistency',
+      ...rest,
+    });
     expect((await cli('log', 'verify-proof', file('con.json', strip(validCon)))).code).toBe(0);
     const bad = await cli('log', 'verify-proof', file('con-bad.json', strip(forked)));
     expect(bad.code).toBe(1);
@@ -57,7 +65,11 @@ describe('flagstone log verify-proof', () => {
   it('exits 2 on unreadable input', async () => {
     expect((await cli('log', 'verify-proof', path.join(dir, 'missing.json'))).code).toBe(2);
     expect((await cli('log', 'verify-proof', file('junk.json', '{not json'))).code).toBe(2);
-    const wrongShape = await cli('log', 'verify-proof', file('shape.json', { type: 'inclusion', size: 1 }));
+    const wrongShape = await cli(
+      'log',
+      'verify-proof',
+      file('shape.json', { type: 'inclusion', size: 1 }),
+    );
     expect(wrongShape.code).toBe(2);
     expect(wrongShape.stderr).toMatch(/unreadable input: .*index/);
   });
@@ -66,14 +78,31 @@ describe('flagstone log verify-proof', () => {
 describe('flagstone log verify-checkpoint', () => {
   const signer = signerFromSeed('flagstone.local', new Uint8Array(32).fill(3));
   const vkey = verifierKey(signer.keyName, signer.publicKey);
-  const note = signCheckpoint({ origin: 'flagstone.local/jobs/x', size: 9, root: sha256(Uint8Array.of(1)) }, signer);
+  const note = signCheckpoint(
+    { origin: 'flagstone.local/jobs/x', size: 9, root: sha256(Uint8Array.of(1)) },
+    signer,
+  );
 
   it('exits 0 for a valid note, 1 for a tampered one, 2 for a bad key or missing file', async () => {
     const ok = await cli('log', 'verify-checkpoint', file('cp.txt', note), '--key', vkey);
     expect(ok.code).toBe(0);
     expect(ok.stdout).toMatch(/valid: flagstone.local\/jobs\/x size 9/);
-    expect((await cli('log', 'verify-checkpoint', file('cp-bad.txt', note.replace('\n9\n', '\n10\n')), '--key', vkey)).code).toBe(1);
-    expect((await cli('log', 'verify-checkpoint', file('cp2.txt', note), '--key', 'nonsense')).code).toBe(2);
-    expect((await cli('log', 'verify-checkpoint', path.join(dir, 'nope.txt'), '--key', vkey)).code).toBe(2);
+    expect(
+      (
+        await cli(
+          'log',
+          'verify-checkpoint',
+          file('cp-bad.txt', note.replace('\n9\n', '\n10\n')),
+          '--key',
+          vkey,
+        )
+      ).code,
+    ).toBe(1);
+    expect(
+      (await cli('log', 'verify-checkpoint', file('cp2.txt', note), '--key', 'nonsense')).code,
+    ).toBe(2);
+    expect(
+      (await cli('log', 'verify-checkpoint', path.join(dir, 'nope.txt'), '--key', vkey)).code,
+    ).toBe(2);
   });
 });

@@ -5,8 +5,19 @@
  */
 import { Wallet } from 'ethers';
 import {
-  ENTRY_VERSION, FLAG_COMMITMENT_TYPES, JOB_TYPES, ZERO_HASH, domainSeparator, fromHex,
-  jsonHash, signEntry, signedEntryLeafHash, specHashOf, typedDomain, type EntryFields, type FlagstoneDomain,
+  ENTRY_VERSION,
+  FLAG_COMMITMENT_TYPES,
+  JOB_TYPES,
+  ZERO_HASH,
+  domainSeparator,
+  fromHex,
+  jsonHash,
+  signEntry,
+  signedEntryLeafHash,
+  specHashOf,
+  typedDomain,
+  type EntryFields,
+  type FlagstoneDomain,
 } from '../../ledger/index.ts';
 
 export const DOMAIN: FlagstoneDomain = { chainId: 31337 };
@@ -23,16 +34,33 @@ export interface OpenJobRequest {
   signature: string;
 }
 
-export async function openJobRequest(client: Wallet, trainer: Wallet, spec: Record<string, unknown>, nonce = '00'.repeat(32), domain = DOMAIN): Promise<OpenJobRequest> {
+export async function openJobRequest(
+  client: Wallet,
+  trainer: Wallet,
+  spec: Record<string, unknown>,
+  nonce = '00'.repeat(32),
+  domain = DOMAIN,
+): Promise<OpenJobRequest> {
   const specHash = specHashOf(spec);
   const signature = await client.signTypedData(typedDomain(domain), JOB_TYPES, {
-    client: client.address, trainer: trainer.address, specHash: `0x${specHash}`, nonce: `0x${nonce}`,
+    client: client.address,
+    trainer: trainer.address,
+    specHash: `0x${specHash}`,
+    nonce: `0x${nonce}`,
   });
   return { client: client.address, trainer: trainer.address, nonce, spec, signature };
 }
 
-export async function flagRequest(trainer: Wallet, jobId: string, commitment: string, domain = DOMAIN) {
-  const signature = await trainer.signTypedData(typedDomain(domain), FLAG_COMMITMENT_TYPES, { jobId: `0x${jobId}`, commitment: `0x${commitment}` });
+export async function flagRequest(
+  trainer: Wallet,
+  jobId: string,
+  commitment: string,
+  domain = DOMAIN,
+) {
+  const signature = await trainer.signTypedData(typedDomain(domain), FLAG_COMMITMENT_TYPES, {
+    jobId: `0x${jobId}`,
+    commitment: `0x${commitment}`,
+  });
   return { commitment, signature };
 }
 
@@ -57,10 +85,20 @@ export class EntryChain {
   peek(overrides: Partial<EntryFields> = {}): { entry: EntryFields; signature: string } {
     const i = this.index;
     const entry: EntryFields = {
-      v: ENTRY_VERSION, jobId: this.jobId, index: i, step: (i + 1) * 10,
-      stateRoot: jsonHash({ state: i }), dataRoot: jsonHash('data'), batchRoot: jsonHash({ batch: i }),
-      hparamsHash: jsonHash({ lr: 0.1 }), specHash: this.specHash, envHash: jsonHash({ backend: 'cpu' }),
-      sealedRoot: jsonHash({ sealed: i }), flops: String(1_000_000 * (i + 1)), wallMs: 100, prevLeaf: this.prevLeaf,
+      v: ENTRY_VERSION,
+      jobId: this.jobId,
+      index: i,
+      step: (i + 1) * 10,
+      stateRoot: jsonHash({ state: i }),
+      dataRoot: jsonHash('data'),
+      batchRoot: jsonHash({ batch: i }),
+      hparamsHash: jsonHash({ lr: 0.1 }),
+      specHash: this.specHash,
+      envHash: jsonHash({ backend: 'cpu' }),
+      sealedRoot: jsonHash({ sealed: i }),
+      flops: String(1_000_000 * (i + 1)),
+      wallMs: 100,
+      prevLeaf: this.prevLeaf,
       ...overrides,
     };
     return { entry, signature: signEntry(entry, this.separator, this.key) };

@@ -8,11 +8,28 @@ export interface ServerProcess {
   kill(signal?: NodeJS.Signals): Promise<void>;
 }
 
-export async function spawnServer(dataDir: string, env: Record<string, string> = {}, nodeArgs: string[] = []): Promise<ServerProcess> {
-  const child = spawn(process.execPath, [...nodeArgs, path.resolve('bin/flagstone.js'), 'serve', '--no-chain', '--port', '0', '--data-dir', dataDir], {
-    env: { ...process.env, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+export async function spawnServer(
+  dataDir: string,
+  env: Record<string, string> = {},
+  nodeArgs: string[] = [],
+): Promise<ServerProcess> {
+  const child = spawn(
+    process.execPath,
+    [
+      ...nodeArgs,
+      path.resolve('bin/flagstone.js'),
+      'serve',
+      '--no-chain',
+      '--port',
+      '0',
+      '--data-dir',
+      dataDir,
+    ],
+    {
+      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    },
+  );
   const url = await new Promise<string>((resolve, reject) => {
     let buf = '';
     const timer = setTimeout(() => reject(new Error(`server did not start: ${buf}`)), 30_000);

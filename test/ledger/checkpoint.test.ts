@@ -1,17 +1,31 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import {
-  CheckpointError, formatCheckpoint, parseCheckpoint, parseNote, signCheckpoint, signerFromSeed,
-  verifierKey, verifyCheckpoint, sha256, parseVerifierKey,
+  CheckpointError,
+  formatCheckpoint,
+  parseCheckpoint,
+  parseNote,
+  signCheckpoint,
+  signerFromSeed,
+  verifierKey,
+  verifyCheckpoint,
+  sha256,
+  parseVerifierKey,
 } from '../../ledger/index.ts';
 
 const signer = signerFromSeed('flagstone.test', new Uint8Array(32).fill(7));
 const vkey = verifierKey(signer.keyName, signer.publicKey);
-const cp = { origin: 'flagstone.test/job/ab', size: 42, root: sha256(new TextEncoder().encode('x')) };
+const cp = {
+  origin: 'flagstone.test/job/ab',
+  size: 42,
+  root: sha256(new TextEncoder().encode('x')),
+};
 
 describe('C2SP checkpoints', () => {
   it('formats the three-line body', () => {
-    expect(formatCheckpoint(cp)).toBe(`flagstone.test/job/ab\n42\n${Buffer.from(cp.root).toString('base64')}\n`);
+    expect(formatCheckpoint(cp)).toBe(
+      `flagstone.test/job/ab\n42\n${Buffer.from(cp.root).toString('base64')}\n`,
+    );
   });
 
   it('signs and verifies round-trip', () => {

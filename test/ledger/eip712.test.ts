@@ -1,17 +1,41 @@
 import { describe, expect, it } from 'vitest';
 import { TypedDataEncoder, Wallet, verifyTypedData } from 'ethers';
 import {
-  ENTRY_TYPES, ZERO_HASH, addressOfPublicKey, domainSeparator, entryDigest, entryMessage,
-  fromHex, parseSignature, recoverPublicKey, signDigest, typedDomain, verifyDigest, publicKeyOf,
-  type EntryFields, signedEntryLeafHash, encodeSignedEntry,
+  ENTRY_TYPES,
+  ZERO_HASH,
+  addressOfPublicKey,
+  domainSeparator,
+  entryDigest,
+  entryMessage,
+  fromHex,
+  parseSignature,
+  recoverPublicKey,
+  signDigest,
+  typedDomain,
+  verifyDigest,
+  publicKeyOf,
+  type EntryFields,
+  signedEntryLeafHash,
+  encodeSignedEntry,
 } from '../../ledger/index.ts';
 
 const wallet = new Wallet('0x' + '11'.repeat(32));
 const h = (c: string) => c.repeat(64);
 const entry: EntryFields = {
-  v: 1, jobId: h('a'), index: 3, step: 30, stateRoot: h('b'), dataRoot: h('c'), batchRoot: h('d'),
-  hparamsHash: h('e'), specHash: h('f'), envHash: h('1'), sealedRoot: h('2'),
-  flops: '123456789012345678901', wallMs: 1500, prevLeaf: ZERO_HASH,
+  v: 1,
+  jobId: h('a'),
+  index: 3,
+  step: 30,
+  stateRoot: h('b'),
+  dataRoot: h('c'),
+  batchRoot: h('d'),
+  hparamsHash: h('e'),
+  specHash: h('f'),
+  envHash: h('1'),
+  sealedRoot: h('2'),
+  flops: '123456789012345678901',
+  wallMs: 1500,
+  prevLeaf: ZERO_HASH,
 };
 
 describe('EIP-712 entries', () => {
@@ -39,15 +63,25 @@ describe('EIP-712 entries', () => {
   it('our signer produces signatures ethers accepts', () => {
     const d = { chainId: 5 };
     const sig = signDigest(entryDigest(domainSeparator(d), entry), fromHex(wallet.privateKey));
-    expect(verifyTypedData(typedDomain(d), ENTRY_TYPES, entryMessage(entry), sig)).toBe(wallet.address);
-    expect(addressOfPublicKey(publicKeyOf(fromHex(wallet.privateKey)))).toBe(wallet.address.toLowerCase());
+    expect(verifyTypedData(typedDomain(d), ENTRY_TYPES, entryMessage(entry), sig)).toBe(
+      wallet.address,
+    );
+    expect(addressOfPublicKey(publicKeyOf(fromHex(wallet.privateKey)))).toBe(
+      wallet.address.toLowerCase(),
+    );
   });
 
   it('rejects non-canonical signatures (high s) and bad v', () => {
-    const sig = signDigest(entryDigest(domainSeparator({ chainId: 5 }), entry), fromHex(wallet.privateKey));
+    const sig = signDigest(
+      entryDigest(domainSeparator({ chainId: 5 }), entry),
+      fromHex(wallet.privateKey),
+    );
     const n = 0xfffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141n;
     const s = BigInt('0x' + sig.slice(66, 130));
-    const high = sig.slice(0, 66) + (n - s).toString(16).padStart(64, '0') + (sig.endsWith('1b') ? '1c' : '1b');
+    const high =
+      sig.slice(0, 66) +
+      (n - s).toString(16).padStart(64, '0') +
+      (sig.endsWith('1b') ? '1c' : '1b');
     expect(() => parseSignature(high)).toThrow(/low-s/);
     expect(() => parseSignature(sig.slice(0, -2) + '00')).toThrow(/v must be 27 or 28/);
     expect(() => parseSignature('0x1234')).toThrow(/65 bytes/);
@@ -59,6 +93,8 @@ describe('EIP-712 entries', () => {
     expect(text).toContain('"signature":"0xab"');
     expect(text).toContain('"flops":"123456789012345678901"');
     expect(signedEntryLeafHash(entry, '0xab')).toMatch(/^[0-9a-f]{64}$/);
-    expect(signedEntryLeafHash({ ...entry, wallMs: 1501 }, '0xab')).not.toBe(signedEntryLeafHash(entry, '0xab'));
+    expect(signedEntryLeafHash({ ...entry, wallMs: 1501 }, '0xab')).not.toBe(
+      signedEntryLeafHash(entry, '0xab'),
+    );
   });
 });

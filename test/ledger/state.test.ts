@@ -1,15 +1,31 @@
 import { describe, expect, it } from 'vitest';
 import {
-  encodeTensor, flagCommitment, sealedRoot, stateRoot, stateTree, tensorLeafHash, toHex,
-  verifyInclusion, jobIdOf, specHashOf, type NamedTensor,
+  encodeTensor,
+  flagCommitment,
+  sealedRoot,
+  stateRoot,
+  stateTree,
+  tensorLeafHash,
+  toHex,
+  verifyInclusion,
+  jobIdOf,
+  specHashOf,
+  type NamedTensor,
 } from '../../ledger/index.ts';
 
 const f32 = (name: string, values: number[], shape = [values.length]): NamedTensor => ({
-  name, dtype: 'float32', shape, data: new Uint8Array(new Float32Array(values).buffer),
+  name,
+  dtype: 'float32',
+  shape,
+  data: new Uint8Array(new Float32Array(values).buffer),
 });
 
 describe('full-state roots', () => {
-  const state = [f32('w/dense1', [1, 2, 3, 4], [2, 2]), f32('opt/m/dense1', [0, 0, 0, 0], [2, 2]), f32('rng', [7])];
+  const state = [
+    f32('w/dense1', [1, 2, 3, 4], [2, 2]),
+    f32('opt/m/dense1', [0, 0, 0, 0], [2, 2]),
+    f32('rng', [7]),
+  ];
 
   it('is independent of input order and proves single tensors', () => {
     const root = stateRoot(state);
@@ -23,10 +39,16 @@ describe('full-state roots', () => {
     const root = toHex(stateRoot(state));
     const flipped = new Uint8Array(state[1]!.data);
     flipped[0]! ^= 1;
-    expect(toHex(stateRoot([state[0]!, { ...state[1]!, data: flipped }, state[2]!]))).not.toBe(root);
-    expect(toHex(stateRoot([{ ...state[0]!, shape: [4, 1] }, state[1]!, state[2]!]))).not.toBe(root);
+    expect(toHex(stateRoot([state[0]!, { ...state[1]!, data: flipped }, state[2]!]))).not.toBe(
+      root,
+    );
+    expect(toHex(stateRoot([{ ...state[0]!, shape: [4, 1] }, state[1]!, state[2]!]))).not.toBe(
+      root,
+    );
     expect(toHex(stateRoot([state[0]!, state[1]!, { ...state[2]!, name: 'rng2' }]))).not.toBe(root);
-    expect(toHex(stateRoot([state[0]!, state[1]!, { ...state[2]!, dtype: 'int32' }]))).not.toBe(root);
+    expect(toHex(stateRoot([state[0]!, state[1]!, { ...state[2]!, dtype: 'int32' }]))).not.toBe(
+      root,
+    );
   });
 
   it('rejects inconsistent tensors and duplicate names', () => {
@@ -51,7 +73,13 @@ describe('flag commitments', () => {
 
 describe('job identity', () => {
   it('binds client, trainer, spec and nonce', () => {
-    const base = { v: 1 as const, client: '0x' + '1'.repeat(40), trainer: '0x' + '2'.repeat(40), specHash: specHashOf({ a: 1 }), nonce: '0'.repeat(64) };
+    const base = {
+      v: 1 as const,
+      client: '0x' + '1'.repeat(40),
+      trainer: '0x' + '2'.repeat(40),
+      specHash: specHashOf({ a: 1 }),
+      nonce: '0'.repeat(64),
+    };
     expect(jobIdOf(base)).not.toBe(jobIdOf({ ...base, trainer: '0x' + '3'.repeat(40) }));
     expect(specHashOf({ a: 1, b: 2 })).toBe(specHashOf({ b: 2, a: 1 }));
   });

@@ -1,8 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
-  CompactRange, MemoryTree, ProofInputError, RootMismatchError, fromHex, hashLeaf, toHex,
-  verifyConsistency, verifyInclusion, rootFromInclusionProof, EMPTY_ROOT,
+  CompactRange,
+  MemoryTree,
+  ProofInputError,
+  RootMismatchError,
+  fromHex,
+  hashLeaf,
+  toHex,
+  verifyConsistency,
+  verifyInclusion,
+  rootFromInclusionProof,
+  EMPTY_ROOT,
 } from '../../ledger/index.ts';
 import { leafData, refMTH, refPATH, refPROOF } from './reference.ts';
 
@@ -14,12 +23,15 @@ const hexes = (xs: Uint8Array[]) => xs.map(toHex);
 
 describe('MemoryTree against the naive RFC 9162 transcription', () => {
   it('has the RFC empty root', () => {
-    expect(toHex(new MemoryTree().root())).toBe('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855');
+    expect(toHex(new MemoryTree().root())).toBe(
+      'e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855',
+    );
     expect(toHex(EMPTY_ROOT)).toBe(toHex(refMTH([])));
   });
 
   it('computes every root for sizes 0..140', () => {
-    for (let n = 0; n <= N; n++) expect(toHex(tree.root(n)), `size ${n}`).toBe(toHex(refMTH(data.slice(0, n))));
+    for (let n = 0; n <= N; n++)
+      expect(toHex(tree.root(n)), `size ${n}`).toBe(toHex(refMTH(data.slice(0, n))));
   });
 
   it('produces inclusion proofs identical to PATH(m, D[n]) and they verify', () => {
@@ -44,11 +56,21 @@ describe('MemoryTree against the naive RFC 9162 transcription', () => {
   });
 
   it('rejects every single-hash tampering of a consistency proof', () => {
-    for (const [m, n] of [[3, 17], [8, 16], [5, 129], [64, 65], [1, 2]] as const) {
+    for (const [m, n] of [
+      [3, 17],
+      [8, 16],
+      [5, 129],
+      [64, 65],
+      [1, 2],
+    ] as const) {
       const path = tree.consistencyProof(m, n);
       path.forEach((_, i) => {
-        const bad = path.map((p, j) => (j === i ? Uint8Array.from(p, (b, k) => (k === 0 ? b ^ 1 : b)) : p));
-        expect(() => verifyConsistency(m, n, tree.root(m), tree.root(n), bad)).toThrow(RootMismatchError);
+        const bad = path.map((p, j) =>
+          j === i ? Uint8Array.from(p, (b, k) => (k === 0 ? b ^ 1 : b)) : p,
+        );
+        expect(() => verifyConsistency(m, n, tree.root(m), tree.root(n), bad)).toThrow(
+          RootMismatchError,
+        );
       });
     }
   });
@@ -90,15 +112,25 @@ describe('input checks', () => {
   it('reports got/want for malformed inclusion input', () => {
     const path = tree.inclusionProof(2, 8);
     expect(() => rootFromInclusionProof(8, 8, tree.leafHash(2), path)).toThrow(ProofInputError);
-    expect(() => rootFromInclusionProof(2, 8, new Uint8Array(31), path)).toThrow(/31 bytes, want 32/);
+    expect(() => rootFromInclusionProof(2, 8, new Uint8Array(31), path)).toThrow(
+      /31 bytes, want 32/,
+    );
     expect(() => rootFromInclusionProof(-1, 8, tree.leafHash(2), path)).toThrow(ProofInputError);
-    expect(() => rootFromInclusionProof(2, 2 ** 60, tree.leafHash(2), path)).toThrow(ProofInputError);
+    expect(() => rootFromInclusionProof(2, 2 ** 60, tree.leafHash(2), path)).toThrow(
+      ProofInputError,
+    );
   });
 
   it('mismatch errors carry expected and calculated roots', () => {
     const err = (() => {
       try {
-        verifyInclusion(0, 2, tree.leafHash(0), tree.inclusionProof(0, 2), fromHex('00'.repeat(32)));
+        verifyInclusion(
+          0,
+          2,
+          tree.leafHash(0),
+          tree.inclusionProof(0, 2),
+          fromHex('00'.repeat(32)),
+        );
       } catch (e) {
         return e as RootMismatchError;
       }

@@ -4,7 +4,12 @@ import { decodeStateBlob, encodeStateBlob } from '../../prover/train/blob.ts';
 import { f64Scalar, u32Scalar, u32Tensor } from '../../prover/train/state.ts';
 
 const tensors: NamedTensor[] = [
-  { name: 'params/w', dtype: 'float32', shape: [2, 2], data: new Uint8Array(Float32Array.of(1, -2, 3.5, 0).buffer) },
+  {
+    name: 'params/w',
+    dtype: 'float32',
+    shape: [2, 2],
+    data: new Uint8Array(Float32Array.of(1, -2, 3.5, 0).buffer),
+  },
   u32Scalar('train/step', 7),
   u32Tensor('rng/state', [1, 2, 3, 4]),
   f64Scalar('opt/beta1_power', 0.9 ** 7),
@@ -42,7 +47,12 @@ describe('worker state hasher', () => {
     const { tensorPrefix } = await import('../../prover/train/blob.ts');
     const { encodeTensor } = await import('../../ledger/index.ts');
     for (const t of tensors) expect([...tensorPrefix(t), ...t.data]).toEqual([...encodeTensor(t)]);
-    const big = { name: 'params/big', dtype: 'float32' as const, shape: [1000], data: new Uint8Array(new Float32Array(1000).fill(0.25).buffer) };
+    const big = {
+      name: 'params/big',
+      dtype: 'float32' as const,
+      shape: [1000],
+      data: new Uint8Array(new Float32Array(1000).fill(0.25).buffer),
+    };
     const want = await inlineHasher.hash([...tensors, big]);
     const got = await workerHasher().hash([...tensors, big]);
     expect(got.root).toBe(want.root);

@@ -33,7 +33,18 @@ describe('flagstone train / replay (offline)', () => {
 
   it('records a job directory with entries, states and a private salt file', async () => {
     const out = path.join(dir, 'job');
-    const r = await cli('train', '--spec', specFile, '--out', out, '--trainer-key', TRAINER_KEY, '--flags', '1', '--no-progress');
+    const r = await cli(
+      'train',
+      '--spec',
+      specFile,
+      '--out',
+      out,
+      '--trainer-key',
+      TRAINER_KEY,
+      '--flags',
+      '1',
+      '--no-progress',
+    );
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/3 entries, final loss \d+\.\d+, held-out accuracy/);
     expect(existsSync(path.join(out, 'states', '2.bin'))).toBe(true);
@@ -44,12 +55,29 @@ describe('flagstone train / replay (offline)', () => {
     const replay = await cli('replay', '--dir', out);
     expect(replay.code).toBe(1); // the flagged segment does not reproduce its (perturbed) root
     expect(replay.out.match(/reproduced \[/g)).toHaveLength(1);
-    expect(replay.out).toMatch(new RegExp(`→${salt.indices[0]}: did not reproduce .* flag or fraud`));
+    expect(replay.out).toMatch(
+      new RegExp(`→${salt.indices[0]}: did not reproduce .* flag or fraud`),
+    );
   });
 
   it('exits 0 when every segment reproduces, and 2 on a bad spec', async () => {
     const out = path.join(dir, 'job0');
-    expect((await cli('train', '--spec', specFile, '--out', out, '--trainer-key', TRAINER_KEY, '--flags', '0', '--no-progress')).code).toBe(0);
+    expect(
+      (
+        await cli(
+          'train',
+          '--spec',
+          specFile,
+          '--out',
+          out,
+          '--trainer-key',
+          TRAINER_KEY,
+          '--flags',
+          '0',
+          '--no-progress',
+        )
+      ).code,
+    ).toBe(0);
     expect((await cli('replay', '--dir', out)).code).toBe(0);
     const bad = path.join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ model: { kind: 'mlp' } }));

@@ -20,9 +20,14 @@ const root = path.resolve(import.meta.dirname, '../..');
 const dirs: string[] = [];
 afterAll(async () => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
 
-function runChild(dir: string): Promise<{ root: string; matches: boolean; batchMatches: boolean }[]> {
+function runChild(
+  dir: string,
+): Promise<{ root: string; matches: boolean; batchMatches: boolean }[]> {
   return new Promise((resolve, reject) => {
-    const child = spawn('npx', ['tsx', 'test/prover/fixtures/replay-dir.ts', dir], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('npx', ['tsx', 'test/prover/fixtures/replay-dir.ts', dir], {
+      cwd: root,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let out = '';
     let err = '';
     child.stdout.on('data', (c) => (out += c));
@@ -37,12 +42,26 @@ function runChild(dir: string): Promise<{ root: string; matches: boolean; batchM
 async function recordToDir(spec: JobSpec) {
   const dir = await mkdtemp(path.join(tmpdir(), `flagstone-${spec.backend}-`));
   dirs.push(dir);
-  const flags = planFlags({ entryCount: Math.ceil(spec.steps / spec.checkpointInterval) + 1, count: 1, salt: SALT });
-  await writeJobMeta(dir, { jobId: JOB_ID, trainer: trainer.address, domain: DOMAIN, flagCommitment: flags.commitment, spec });
+  const flags = planFlags({
+    entryCount: Math.ceil(spec.steps / spec.checkpointInterval) + 1,
+    count: 1,
+    salt: SALT,
+  });
+  await writeJobMeta(dir, {
+    jobId: JOB_ID,
+    trainer: trainer.address,
+    domain: DOMAIN,
+    flagCommitment: flags.commitment,
+    spec,
+  });
   const memory = new MemorySink();
   const disk = new DirectorySink(dir);
   await train({
-    spec, jobId: JOB_ID, signer: trainer, domain: DOMAIN, flags,
+    spec,
+    jobId: JOB_ID,
+    signer: trainer,
+    domain: DOMAIN,
+    flags,
     sink: { append: async (rec) => (await memory.append(rec), disk.append(rec)) },
   });
   return { dir, entries: memory.entries, flags };
@@ -79,9 +98,14 @@ describe('bit-exact replay in a separate process', () => {
     expect(w0.wasm).toBe(w0.cpu);
   });
 
-  it.skipIf(!gpu && !requireGpu)(`webgpu: mlp and charlm${gpu ? '' : ' (skipped: no WebGPU adapter; install Mesa, see docs/prover.md)'}`, async () => {
-    expect(gpu, 'CI=true requires a WebGPU adapter (Mesa llvmpipe via Dawn/OpenGL ES)').toBe(true);
-    await expectReproduced(mlpSpec('webgpu'));
-    await expectReproduced(charSpec('webgpu'));
-  });
+  it.skipIf(!gpu && !requireGpu)(
+    `webgpu: mlp and charlm${gpu ? '' : ' (skipped: no WebGPU adapter; install Mesa, see docs/prover.md)'}`,
+    async () => {
+      expect(gpu, 'CI=true requires a WebGPU adapter (Mesa llvmpipe via Dawn/OpenGL ES)').toBe(
+        true,
+      );
+      await expectReproduced(mlpSpec('webgpu'));
+      await expectReproduced(charSpec('webgpu'));
+    },
+  );
 });

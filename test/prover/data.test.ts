@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { hashLeaf, MemoryTree, toHex } from '../../ledger/index.ts';
 import { ProverError } from '../../prover/errors.ts';
-import { BOS, EOS, PAD, dataRoot, exampleBytes, loadData, movieVocab, ownerRoots } from '../../prover/data/index.ts';
+import {
+  BOS,
+  EOS,
+  PAD,
+  dataRoot,
+  exampleBytes,
+  loadData,
+  movieVocab,
+  ownerRoots,
+} from '../../prover/data/index.ts';
 import { charSpec, mlpSpec } from './helpers.ts';
 
 describe('datasets from vega-datasets', () => {
@@ -13,7 +22,8 @@ describe('datasets from vega-datasets', () => {
     expect(d.train.kind === 'tabular' && d.train.dim).toBe(5);
     if (d.train.kind !== 'tabular') throw new Error('tabular');
     expect(new Set(d.train.labels)).toEqual(new Set([0, 1, 2]));
-    const mean = d.train.features.filter((_, i) => i % 5 === 0).reduce((a, b) => a + b, 0) / d.train.count;
+    const mean =
+      d.train.features.filter((_, i) => i % 5 === 0).reduce((a, b) => a + b, 0) / d.train.count;
     expect(Math.abs(mean)).toBeLessThan(0.3);
   });
 
@@ -34,8 +44,12 @@ describe('datasets from vega-datasets', () => {
     expect(dream.heldOut.count).toBe(all.heldOut.count);
     expect(dream.dataRoot).not.toBe(all.dataRoot);
     expect(ownerRoots(all.train).get('Dream')).toBe(dream.dataRoot);
-    expect(() => loadData({ ...spec.data, dataRoot: dream.dataRoot }, spec.model)).toThrow(ProverError);
-    expect(() => loadData({ ...spec.data, owners: ['Atlantis'] }, spec.model)).toThrow(/unknown owner/);
+    expect(() => loadData({ ...spec.data, dataRoot: dream.dataRoot }, spec.model)).toThrow(
+      ProverError,
+    );
+    expect(() => loadData({ ...spec.data, owners: ['Atlantis'] }, spec.model)).toThrow(
+      /unknown owner/,
+    );
   });
 
   it('loads flights with origin owners and a binary delay label', () => {
@@ -56,7 +70,11 @@ describe('datasets from vega-datasets', () => {
     expect(d.train.seqLen).toBe(13);
     const row = Array.from(d.train.tokens.subarray(0, 13));
     expect(row[0]).toBe(BOS);
-    const text = row.slice(1).filter((t) => t > 3).map(v.decode).join('');
+    const text = row
+      .slice(1)
+      .filter((t) => t > 3)
+      .map(v.decode)
+      .join('');
     expect(text.length).toBeGreaterThan(0);
     expect(row.includes(EOS) || row.every((t) => t !== PAD)).toBe(true);
     expect(d.allOwners).toContain('Warner Bros.');

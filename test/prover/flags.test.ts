@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { flagCommitment, sealedRoot, toHex, stateRoot } from '../../ledger/index.ts';
-import { classifyAudit, perturbState, planFlags, reveal, verifyReveal } from '../../prover/flags.ts';
+import {
+  classifyAudit,
+  perturbState,
+  planFlags,
+  reveal,
+  verifyReveal,
+} from '../../prover/flags.ts';
 import { u32Scalar } from '../../prover/train/state.ts';
 import { SALT } from './helpers.ts';
 
@@ -39,12 +45,22 @@ describe('flags (DESIGN §5)', () => {
     const trueRoot = 'aa'.repeat(32);
     const shown = 'bb'.repeat(32);
     const r = reveal(plan);
-    const flagEntry = { index: flagged, stateRoot: shown, sealedRoot: sealedRoot(SALT, flagged, trueRoot) };
+    const flagEntry = {
+      index: flagged,
+      stateRoot: shown,
+      sealedRoot: sealedRoot(SALT, flagged, trueRoot),
+    };
     expect(classifyAudit(flagEntry, shown, r)).toBe('consistent'); // a lazy verifier: loses stake
     expect(classifyAudit(flagEntry, trueRoot, r)).toBe('flag-captured');
     expect(classifyAudit(flagEntry, 'cc'.repeat(32), r)).toBe('fraud');
-    const plainEntry = { index: plain, stateRoot: shown, sealedRoot: sealedRoot(SALT, plain, trueRoot) };
+    const plainEntry = {
+      index: plain,
+      stateRoot: shown,
+      sealedRoot: sealedRoot(SALT, plain, trueRoot),
+    };
     expect(classifyAudit(plainEntry, trueRoot, r)).toBe('fraud'); // a mismatch that is not a flag
-    expect(() => verifyReveal({ salt: SALT, indices: [plain] }, plan.commitment)).toThrow(/opens commitment/);
+    expect(() => verifyReveal({ salt: SALT, indices: [plain] }, plan.commitment)).toThrow(
+      /opens commitment/,
+    );
   });
 });

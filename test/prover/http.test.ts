@@ -4,7 +4,14 @@
  * replay segments as the client through the API; a stranger cannot read states.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FlagstoneClient, HttpSink, commitFlags, jobIdFor, openJobRequest, replayRemoteSegment } from '../../prover/client/index.ts';
+import {
+  FlagstoneClient,
+  HttpSink,
+  commitFlags,
+  jobIdFor,
+  openJobRequest,
+  replayRemoteSegment,
+} from '../../prover/client/index.ts';
 import { HttpError } from '../../prover/errors.ts';
 import { classifyAudit, planFlags, reveal } from '../../prover/flags.ts';
 import { signerFromKey } from '../../prover/signer.ts';
@@ -39,7 +46,12 @@ describe('prover over the service API', () => {
     expect((await api.job(jobId)).flagCommitment).toBe(flags.commitment);
     const progress: number[] = [];
     const out = await train({
-      spec, jobId, sink: new HttpSink(api, trainer), signer: trainer, domain, flags,
+      spec,
+      jobId,
+      sink: new HttpSink(api, trainer),
+      signer: trainer,
+      domain,
+      flags,
       onProgress: (p) => progress.push(p.entriesAppended),
     });
     expect(out.entries).toBe(4);
@@ -51,7 +63,9 @@ describe('prover over the service API', () => {
     for (let i = 1; i < 4; i++) {
       const r = await replayRemoteSegment(api, jobId, i, client);
       const { entry } = await api.entry(jobId, i);
-      expect(classifyAudit(entry, r.root, reveal(flags))).toBe(flags.indices.includes(i) ? 'flag-captured' : 'consistent');
+      expect(classifyAudit(entry, r.root, reveal(flags))).toBe(
+        flags.indices.includes(i) ? 'flag-captured' : 'consistent',
+      );
     }
   });
 

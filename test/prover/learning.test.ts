@@ -12,8 +12,13 @@ import { DOMAIN, JOB_ID, trainer } from './helpers.ts';
 
 const run = async (spec: ReturnType<typeof parseSpec>) => {
   const out = await train({
-    spec, jobId: JOB_ID, sink: new MemorySink(), signer: trainer, domain: DOMAIN,
-    flags: planFlags({ entryCount: 1 + Math.ceil(spec.steps / spec.checkpointInterval), count: 0 }), keepTrainer: true,
+    spec,
+    jobId: JOB_ID,
+    sink: new MemorySink(),
+    signer: trainer,
+    domain: DOMAIN,
+    flags: planFlags({ entryCount: 1 + Math.ceil(spec.steps / spec.checkpointInterval), count: 0 }),
+    keepTrainer: true,
   });
   return out.trainer!;
 };
@@ -21,8 +26,14 @@ const run = async (spec: ReturnType<typeof parseSpec>) => {
 describe('learning on vega-datasets', () => {
   it('penguins: held-out species accuracy far above chance', async () => {
     const spec = parseSpec({
-      model: { kind: 'mlp', hidden: [16] }, optimizer: { kind: 'adam', learningRate: 0.02 },
-      batchSize: 32, steps: 120, checkpointInterval: 20, seed: 1, backend: 'wasm', data: { dataset: 'penguins' },
+      model: { kind: 'mlp', hidden: [16] },
+      optimizer: { kind: 'adam', learningRate: 0.02 },
+      batchSize: 32,
+      steps: 120,
+      checkpointInterval: 20,
+      seed: 1,
+      backend: 'wasm',
+      data: { dataset: 'penguins' },
     });
     const t = await run(spec);
     const data = loadData(spec.data, spec.model);
@@ -38,8 +49,13 @@ describe('learning on vega-datasets', () => {
   it('charlm: held-out loss per character falls well below its starting value', async () => {
     const spec = parseSpec({
       model: { kind: 'charlm', context: 16, dModel: 32, heads: 2, layers: 1, ffHidden: 64 },
-      optimizer: { kind: 'adam', learningRate: 0.01 }, batchSize: 16, steps: 60, checkpointInterval: 20, seed: 5,
-      backend: 'wasm', data: { dataset: 'movies' },
+      optimizer: { kind: 'adam', learningRate: 0.01 },
+      batchSize: 16,
+      steps: 60,
+      checkpointInterval: 20,
+      seed: 5,
+      backend: 'wasm',
+      data: { dataset: 'movies' },
     });
     await useBackend('wasm');
     const data = loadData(spec.data, spec.model);

@@ -6,7 +6,13 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
-  addressOfPublicKey, domainSeparator, entryDigest, parseSignature, recoverPublicKey, signedEntryLeafHash, ZERO_HASH,
+  addressOfPublicKey,
+  domainSeparator,
+  entryDigest,
+  parseSignature,
+  recoverPublicKey,
+  signedEntryLeafHash,
+  ZERO_HASH,
   type NamedTensor,
 } from '../../ledger/index.ts';
 import { loadData } from '../../prover/data/index.ts';
@@ -21,7 +27,11 @@ import { DOMAIN, JOB_ID, SALT, charSpec, mlpSpec, trainer } from './helpers.ts';
 
 async function record(spec: JobSpec, flagCount: number) {
   const sink = new MemorySink();
-  const flags = planFlags({ entryCount: Math.ceil(spec.steps / spec.checkpointInterval) + 1, count: flagCount, salt: SALT });
+  const flags = planFlags({
+    entryCount: Math.ceil(spec.steps / spec.checkpointInterval) + 1,
+    count: flagCount,
+    salt: SALT,
+  });
   await train({ spec, jobId: JOB_ID, sink, signer: trainer, domain: DOMAIN, flags });
   return { entries: sink.entries, flags };
 }
@@ -59,7 +69,13 @@ describe('mlp, SGD-momentum, cpu', () => {
   });
 
   const replay = (i: number, startState = entries[i - 1]!.stateBlob, s: JobSpec = spec) =>
-    replaySegment({ spec: s, start: entries[i - 1]!.entry, end: entries[i]!.entry, startState, claimed: entries[i]!.stateBlob });
+    replaySegment({
+      spec: s,
+      start: entries[i - 1]!.entry,
+      end: entries[i]!.entry,
+      startState,
+      claimed: entries[i]!.stateBlob,
+    });
 
   it('signs a linked chain of entries with the trainer key', () => {
     expect(entries.map((e) => e.entry.step)).toEqual([0, 4, 8, 12, 16]);
@@ -100,7 +116,10 @@ describe('mlp, SGD-momentum, cpu', () => {
       expect(r.startMatches).toBe(false);
       expect(r.firstDifference?.name, name).toMatch(firstName);
     }
-    const cursor = await replay(plain, alter(start, 'data/cursor', (d) => void (d[0]! -= 1)));
+    const cursor = await replay(
+      plain,
+      alter(start, 'data/cursor', (d) => void (d[0]! -= 1)),
+    );
     expect(cursor.batchMatches).toBe(false);
   });
 
@@ -110,20 +129,31 @@ describe('mlp, SGD-momentum, cpu', () => {
     const [s0, s1] = [entries[plain - 1]!.entry.step, entries[plain]!.entry.step];
     const honest = await runSegment(spec, data, from, s0, s1);
     expect(honest.commitment.root).toBe(entries[plain]!.trueStateRoot);
-    const lr = await runSegment(parseSpec({ ...spec, optimizer: { ...spec.optimizer, learningRate: 0.051 } }), data, from, s0, s1);
+    const lr = await runSegment(
+      parseSpec({ ...spec, optimizer: { ...spec.optimizer, learningRate: 0.051 } }),
+      data,
+      from,
+      s0,
+      s1,
+    );
     expect(lr.commitment.root).not.toBe(honest.commitment.root);
     const batch = await runSegment(parseSpec({ ...spec, batchSize: 15 }), data, from, s0, s1);
     expect(batch.commitment.root).not.toBe(honest.commitment.root);
     expect(batch.batchRoot).not.toBe(entries[plain]!.entry.batchRoot);
     const wider = parseSpec({ ...spec, model: { kind: 'mlp', hidden: [9] } });
-    await expect(runSegment(wider, data, from, s0, s1)).rejects.toThrow(/params\/mlp\/dense00\/bias: shape \[8\], want \[9\]/);
+    await expect(runSegment(wider, data, from, s0, s1)).rejects.toThrow(
+      /params\/mlp\/dense00\/bias: shape \[8\], want \[9\]/,
+    );
   });
 
   it('catches a flagged entry and validates it as a flag after reveal; a non-flag mismatch is fraud', async () => {
     const r = await replay(flagged);
     expect(r.matches).toBe(false);
     expect(classifyAudit(entries[flagged]!.entry, r.root, reveal(flagsPlan))).toBe('flag-captured');
-    const forged = await replay(plain, alter(entries[plain - 1]!, 'opt/mlp/dense00/kernel/momentum', shiftF32(1e-3)));
+    const forged = await replay(
+      plain,
+      alter(entries[plain - 1]!, 'opt/mlp/dense00/kernel/momentum', shiftF32(1e-3)),
+    );
     expect(classifyAudit(entries[plain]!.entry, forged.root, reveal(flagsPlan))).toBe('fraud');
     const honest = await replay(plain);
     expect(classifyAudit(entries[plain]!.entry, honest.root, reveal(flagsPlan))).toBe('consistent');
@@ -133,7 +163,12 @@ describe('mlp, SGD-momentum, cpu', () => {
     const other = parseSpec({ ...spec, seed: 43 });
     await expect(replay(1, entries[0]!.stateBlob, other)).rejects.toThrow(/spec hash/);
     await expect(
-      replaySegment({ spec, start: entries[0]!.entry, end: entries[2]!.entry, startState: entries[0]!.stateBlob }),
+      replaySegment({
+        spec,
+        start: entries[0]!.entry,
+        end: entries[2]!.entry,
+        startState: entries[0]!.stateBlob,
+      }),
     ).rejects.toThrow(/not adjacent/);
   });
 });
@@ -155,14 +190,25 @@ describe('charlm, Adam, cpu', () => {
     const { entries } = await record(spec, 0);
     expect(entries).toHaveLength(3);
     for (let i = 1; i < entries.length; i++) {
-      const r = await replaySegment({ spec, start: entries[i - 1]!.entry, end: entries[i]!.entry, startState: entries[i - 1]!.stateBlob });
+      const r = await replaySegment({
+        spec,
+        start: entries[i - 1]!.entry,
+        end: entries[i]!.entry,
+        startState: entries[i - 1]!.stateBlob,
+      });
       expect(r.matches).toBe(true);
     }
     const bad = alter(entries[1]!, 'opt/beta1_power', (d) => {
       const v = new DataView(d.buffer, d.byteOffset);
       v.setFloat64(0, v.getFloat64(0, true) * 0.99, true);
     });
-    const r = await replaySegment({ spec, start: entries[1]!.entry, end: entries[2]!.entry, startState: bad, claimed: entries[2]!.stateBlob });
+    const r = await replaySegment({
+      spec,
+      start: entries[1]!.entry,
+      end: entries[2]!.entry,
+      startState: bad,
+      claimed: entries[2]!.stateBlob,
+    });
     expect(r.matches).toBe(false);
     expect(r.firstDifference?.name).toBe('opt/beta1_power');
   });

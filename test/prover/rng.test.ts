@@ -11,7 +11,12 @@ function reference(state: bigint[], n: number): number[] {
   for (let i = 0; i < n; i++) {
     out.push(Number((rotl((s[1]! * 5n) & M, 7n) * 9n) & M));
     const t = (s[1]! << 9n) & M;
-    s[2]! ^= s[0]!; s[3]! ^= s[1]!; s[1]! ^= s[2]!; s[0]! ^= s[3]!; s[2]! ^= t; s[3] = rotl(s[3]!, 11n);
+    s[2]! ^= s[0]!;
+    s[3]! ^= s[1]!;
+    s[1]! ^= s[2]!;
+    s[0]! ^= s[3]!;
+    s[2]! ^= t;
+    s[3] = rotl(s[3]!, 11n);
   }
   return out;
 }
@@ -19,17 +24,25 @@ function reference(state: bigint[], n: number): number[] {
 describe('committed RNG (xoshiro128**)', () => {
   it('matches the published stream for state {1, 2, 3, 4}', () => {
     const r = new Rng(Uint32Array.of(1, 2, 3, 4));
-    expect(Array.from({ length: 6 }, () => r.next())).toEqual([11520, 0, 5927040, 70819200, 2031721883, 1637235492]);
+    expect(Array.from({ length: 6 }, () => r.next())).toEqual([
+      11520, 0, 5927040, 70819200, 2031721883, 1637235492,
+    ]);
   });
 
   it('matches a BigInt reference for any state, and resumes from its exported state', () => {
-    fc.assert(fc.property(fc.array(fc.integer({ min: 1, max: 0xffffffff }), { minLength: 4, maxLength: 4 }), (words) => {
-      const r = new Rng(Uint32Array.from(words));
-      const a = Array.from({ length: 20 }, () => r.next());
-      const resumed = new Rng(r.state);
-      const b = Array.from({ length: 5 }, () => resumed.next());
-      expect([...a, ...b]).toEqual(reference(words.map(BigInt), 25));
-    }), { numRuns: 50 });
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 1, max: 0xffffffff }), { minLength: 4, maxLength: 4 }),
+        (words) => {
+          const r = new Rng(Uint32Array.from(words));
+          const a = Array.from({ length: 20 }, () => r.next());
+          const resumed = new Rng(r.state);
+          const b = Array.from({ length: 5 }, () => resumed.next());
+          expect([...a, ...b]).toEqual(reference(words.map(BigInt), 25));
+        },
+      ),
+      { numRuns: 50 },
+    );
   });
 
   it('draws permutations and bounded integers', () => {

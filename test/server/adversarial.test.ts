@@ -23,7 +23,13 @@ const acceptedB: { entry: Record<string, unknown>; signature: string }[] = [];
 beforeAll(async () => {
   t = await buildTestApp();
   const open = async (spec: object) =>
-    (await t.app.inject({ method: 'POST', url: '/v1/jobs', payload: await openJobRequest(client, trainer, spec as Record<string, unknown>) })).json();
+    (
+      await t.app.inject({
+        method: 'POST',
+        url: '/v1/jobs',
+        payload: await openJobRequest(client, trainer, spec as Record<string, unknown>),
+      })
+    ).json();
   const a = await open({ name: 'A' });
   const b = await open({ name: 'B' });
   jobA = a.jobId;
@@ -33,10 +39,16 @@ beforeAll(async () => {
   for (let i = 0; i < 5; i++) {
     const e = chainA.next();
     accepted.push(e as never);
-    expect((await t.app.inject({ method: 'POST', url: `/v1/jobs/${jobA}/entries`, payload: e })).statusCode).toBe(201);
+    expect(
+      (await t.app.inject({ method: 'POST', url: `/v1/jobs/${jobA}/entries`, payload: e }))
+        .statusCode,
+    ).toBe(201);
     const f = chainB.next();
     acceptedB.push(f as never);
-    expect((await t.app.inject({ method: 'POST', url: `/v1/jobs/${jobB}/entries`, payload: f })).statusCode).toBe(201);
+    expect(
+      (await t.app.inject({ method: 'POST', url: `/v1/jobs/${jobB}/entries`, payload: f }))
+        .statusCode,
+    ).toBe(201);
   }
 });
 afterAll(async () => t.close());
@@ -44,7 +56,10 @@ afterAll(async () => t.close());
 async function snapshot(jobId: string) {
   const cp = (await t.app.inject({ method: 'GET', url: `/v1/jobs/${jobId}/checkpoint` })).json();
   const entries = [];
-  for (let i = 0; i < cp.size; i++) entries.push((await t.app.inject({ method: 'GET', url: `/v1/jobs/${jobId}/entries/${i}` })).body);
+  for (let i = 0; i < cp.size; i++)
+    entries.push(
+      (await t.app.inject({ method: 'GET', url: `/v1/jobs/${jobId}/entries/${i}` })).body,
+    );
   return { size: cp.size, root: cp.rootHex, entries };
 }
 
@@ -60,36 +75,147 @@ const badHex = fc.oneof(
 /** Mutations of a valid next entry (for job A) that must each be refused. */
 function adversarialBody(): fc.Arbitrary<{ label: string; url: string; payload: unknown }> {
   const next = () => chainA.peek();
-  const field = fc.constantFrom('stateRoot', 'dataRoot', 'batchRoot', 'prevLeaf', 'jobId', 'specHash', 'sealedRoot');
+  const field = fc.constantFrom(
+    'stateRoot',
+    'dataRoot',
+    'batchRoot',
+    'prevLeaf',
+    'jobId',
+    'specHash',
+    'sealedRoot',
+  );
   const numField = fc.constantFrom('index', 'step', 'wallMs', 'v');
   return fc.oneof(
-    fc.integer({ min: 0, max: 1e6 }).filter((i) => i !== 5).map((i) => ({ label: 'wrong index', url: `/v1/jobs/${jobA}/entries`, payload: chainA.peek({ index: i }) })),
-    fc.integer({ min: 0, max: 4 }).map((i) => ({ label: 'replayed entry', url: `/v1/jobs/${jobA}/entries`, payload: accepted[i] })),
-    fc.integer({ min: 0, max: 4 }).map((i) => ({ label: 'replayed signature on new fields', url: `/v1/jobs/${jobA}/entries`, payload: { entry: next().entry, signature: accepted[i]!.signature } })),
-    fc.integer({ min: 0, max: 4 }).map((i) => ({ label: "other job's entry", url: `/v1/jobs/${jobA}/entries`, payload: acceptedB[i] })),
+    fc
+      .integer({ min: 0, max: 1e6 })
+      .filter((i) => i !== 5)
+      .map((i) => ({
+        label: 'wrong index',
+        url: `/v1/jobs/${jobA}/entries`,
+        payload: chainA.peek({ index: i }),
+      })),
+    fc
+      .integer({ min: 0, max: 4 })
+      .map((i) => ({
+        label: 'replayed entry',
+        url: `/v1/jobs/${jobA}/entries`,
+        payload: accepted[i],
+      })),
+    fc
+      .integer({ min: 0, max: 4 })
+      .map((i) => ({
+        label: 'replayed signature on new fields',
+        url: `/v1/jobs/${jobA}/entries`,
+        payload: { entry: next().entry, signature: accepted[i]!.signature },
+      })),
+    fc
+      .integer({ min: 0, max: 4 })
+      .map((i) => ({
+        label: "other job's entry",
+        url: `/v1/jobs/${jobA}/entries`,
+        payload: acceptedB[i],
+      })),
     fc.constant(null).map(() => {
       const e = next();
       const sig = new EntryChain(jobA, chainA.specHash, other);
       sig.index = 5;
-      return { label: 'signed by a stranger', url: `/v1/jobs/${jobA}/entries`, payload: { entry: e.entry, signature: sig.peek({ prevLeaf: e.entry.prevLeaf }).signature } };
+      return {
+        label: 'signed by a stranger',
+        url: `/v1/jobs/${jobA}/entries`,
+        payload: { entry: e.entry, signature: sig.peek({ prevLeaf: e.entry.prevLeaf }).signature },
+      };
     }),
-    fc.tuple(field, badHex).map(([f, v]) => ({ label: `bad hex in ${f}`, url: `/v1/jobs/${jobA}/entries`, payload: { ...next(), entry: { ...next().entry, [f]: v } } })),
-    fc.tuple(numField, fc.oneof(fc.double(), fc.constant(-1), fc.constant(2 ** 60), fc.string(), fc.constant(null))).map(([f, v]) => ({ label: `bad number in ${f}`, url: `/v1/jobs/${jobA}/entries`, payload: { ...next(), entry: { ...next().entry, [f]: v } } })),
-    fc.string({ minLength: 1, maxLength: 12 }).filter((k) => !['entry', 'signature'].includes(k)).map((k) => ({ label: `unknown field ${k}`, url: `/v1/jobs/${jobA}/entries`, payload: { ...next(), [k]: 1 } })),
-    fc.string({ minLength: 1, maxLength: 12 }).filter((k) => !(k in next().entry)).map((k) => ({ label: `unknown entry field ${k}`, url: `/v1/jobs/${jobA}/entries`, payload: { ...next(), entry: { ...next().entry, [k]: 'x' } } })),
-    fc.constant(null).map(() => ({ label: 'huge body', url: `/v1/jobs/${jobA}/entries`, payload: { ...next(), pad: 'x'.repeat(200_000) } })),
-    fc.oneof(fc.string(), fc.integer(), fc.constant([]), fc.constant(null)).map((sig) => ({ label: 'bad signature', url: `/v1/jobs/${jobA}/entries`, payload: { ...next(), signature: sig } })),
+    fc
+      .tuple(field, badHex)
+      .map(([f, v]) => ({
+        label: `bad hex in ${f}`,
+        url: `/v1/jobs/${jobA}/entries`,
+        payload: { ...next(), entry: { ...next().entry, [f]: v } },
+      })),
+    fc
+      .tuple(
+        numField,
+        fc.oneof(
+          fc.double(),
+          fc.constant(-1),
+          fc.constant(2 ** 60),
+          fc.string(),
+          fc.constant(null),
+        ),
+      )
+      .map(([f, v]) => ({
+        label: `bad number in ${f}`,
+        url: `/v1/jobs/${jobA}/entries`,
+        payload: { ...next(), entry: { ...next().entry, [f]: v } },
+      })),
+    fc
+      .string({ minLength: 1, maxLength: 12 })
+      .filter((k) => !['entry', 'signature'].includes(k))
+      .map((k) => ({
+        label: `unknown field ${k}`,
+        url: `/v1/jobs/${jobA}/entries`,
+        payload: { ...next(), [k]: 1 },
+      })),
+    fc
+      .string({ minLength: 1, maxLength: 12 })
+      .filter((k) => !(k in next().entry))
+      .map((k) => ({
+        label: `unknown entry field ${k}`,
+        url: `/v1/jobs/${jobA}/entries`,
+        payload: { ...next(), entry: { ...next().entry, [k]: 'x' } },
+      })),
+    fc
+      .constant(null)
+      .map(() => ({
+        label: 'huge body',
+        url: `/v1/jobs/${jobA}/entries`,
+        payload: { ...next(), pad: 'x'.repeat(200_000) },
+      })),
+    fc
+      .oneof(fc.string(), fc.integer(), fc.constant([]), fc.constant(null))
+      .map((sig) => ({
+        label: 'bad signature',
+        url: `/v1/jobs/${jobA}/entries`,
+        payload: { ...next(), signature: sig },
+      })),
     fc.constant(null).map(() => {
       const e = next();
-      const flipped = e.signature.slice(0, 10) + (e.signature[10] === '0' ? '1' : '0') + e.signature.slice(11);
-      return { label: 'bit-flipped signature', url: `/v1/jobs/${jobA}/entries`, payload: { ...e, signature: flipped } };
+      const flipped =
+        e.signature.slice(0, 10) + (e.signature[10] === '0' ? '1' : '0') + e.signature.slice(11);
+      return {
+        label: 'bit-flipped signature',
+        url: `/v1/jobs/${jobA}/entries`,
+        payload: { ...e, signature: flipped },
+      };
     }),
-    fc.constant(null).map(() => ({ label: 'flops too large', url: `/v1/jobs/${jobA}/entries`, payload: { ...next(), entry: { ...next().entry, flops: '9'.repeat(78) } } })),
-    fc.jsonValue().map((v) => ({ label: 'arbitrary JSON', url: `/v1/jobs/${jobA}/entries`, payload: v })),
-    fc.jsonValue().map((v) => ({ label: 'arbitrary flags body', url: `/v1/jobs/${jobA}/flags`, payload: v })),
+    fc
+      .constant(null)
+      .map(() => ({
+        label: 'flops too large',
+        url: `/v1/jobs/${jobA}/entries`,
+        payload: { ...next(), entry: { ...next().entry, flops: '9'.repeat(78) } },
+      })),
+    fc
+      .jsonValue()
+      .map((v) => ({ label: 'arbitrary JSON', url: `/v1/jobs/${jobA}/entries`, payload: v })),
+    fc
+      .jsonValue()
+      .map((v) => ({ label: 'arbitrary flags body', url: `/v1/jobs/${jobA}/flags`, payload: v })),
     fc.jsonValue().map((v) => ({ label: 'arbitrary job body', url: '/v1/jobs', payload: v })),
-    fc.constant(null).map(() => ({ label: 'late flags', url: `/v1/jobs/${jobA}/flags`, payload: { commitment: 'ab'.repeat(32), signature: next().signature } })),
-    fc.string({ minLength: 1, maxLength: 70 }).map((id) => ({ label: 'bad job id', url: `/v1/jobs/${encodeURIComponent(id)}/entries`, payload: next() })),
+    fc
+      .constant(null)
+      .map(() => ({
+        label: 'late flags',
+        url: `/v1/jobs/${jobA}/flags`,
+        payload: { commitment: 'ab'.repeat(32), signature: next().signature },
+      })),
+    fc
+      .string({ minLength: 1, maxLength: 70 })
+      .map((id) => ({
+        label: 'bad job id',
+        url: `/v1/jobs/${encodeURIComponent(id)}/entries`,
+        payload: next(),
+      })),
   );
 }
 
@@ -99,7 +225,12 @@ describe('adversarial appends (property)', () => {
     const seen = new Map<string, number>();
     await fc.assert(
       fc.asyncProperty(adversarialBody(), async ({ label, url, payload }) => {
-        const res = await t.app.inject({ method: 'POST', url, payload: JSON.stringify(payload), headers: { 'content-type': 'application/json' } });
+        const res = await t.app.inject({
+          method: 'POST',
+          url,
+          payload: JSON.stringify(payload),
+          headers: { 'content-type': 'application/json' },
+        });
         seen.set(label.split(' in ')[0]!, res.statusCode);
         expect(res.statusCode, `${label}: ${res.body}`).toBeGreaterThanOrEqual(400);
         expect(res.statusCode, `${label}: ${res.body}`).toBeLessThan(500);
@@ -115,6 +246,14 @@ describe('adversarial appends (property)', () => {
     expect(seen.get('signed by a stranger')).toBe(401);
     expect(seen.get('huge body')).toBe(413);
     // The honest next entry still goes through afterwards.
-    expect((await t.app.inject({ method: 'POST', url: `/v1/jobs/${jobA}/entries`, payload: chainA.peek() })).statusCode).toBe(201);
+    expect(
+      (
+        await t.app.inject({
+          method: 'POST',
+          url: `/v1/jobs/${jobA}/entries`,
+          payload: chainA.peek(),
+        })
+      ).statusCode,
+    ).toBe(201);
   }, 120_000);
 });

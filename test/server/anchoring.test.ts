@@ -4,7 +4,12 @@
  * anchors route lists every anchor in order, and a restarted worker neither re-anchors nor skips.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectChain, startLocalChain, type ChainConnection, type LocalChain } from '../../chain/index.ts';
+import {
+  connectChain,
+  startLocalChain,
+  type ChainConnection,
+  type LocalChain,
+} from '../../chain/index.ts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -19,8 +24,12 @@ beforeAll(async () => {
   node = await startLocalChain({ port: 0 });
   chain = await connectChain({
     config: {
-      rpcUrl: node.rpcUrl, privateKey: node.privateKey, ledgerAddress: node.addresses!.flagstoneLedger,
-      splitterAddress: node.addresses!.royaltySplitter, localPort: 0, rpcTimeoutMs: 10_000,
+      rpcUrl: node.rpcUrl,
+      privateKey: node.privateKey,
+      ledgerAddress: node.addresses!.flagstoneLedger,
+      splitterAddress: node.addresses!.royaltySplitter,
+      localPort: 0,
+      rpcTimeoutMs: 10_000,
     },
   });
 }, 120_000);
@@ -31,21 +40,43 @@ afterAll(async () => {
 
 describe('anchoring from the service', () => {
   it('anchors the signed heads of a job and lists them', async () => {
-    const domain = { chainId: chain.chainId, verifyingContract: chain.ledger.address.toLowerCase() };
+    const domain = {
+      chainId: chain.chainId,
+      verifyingContract: chain.ledger.address.toLowerCase(),
+    };
     const dataDir = mkdtempSync(path.join(tmpdir(), 'flagstone-anchor-'));
-    const make = () => buildApp({
-      config: { dataDir, durableCommits: false, chainId: domain.chainId, verifyingContract: domain.verifyingContract },
-      anchoring: { chain, everyEntries: 5, everyMs: 100_000 },
-    });
+    const make = () =>
+      buildApp({
+        config: {
+          dataDir,
+          durableCommits: false,
+          chainId: domain.chainId,
+          verifyingContract: domain.verifyingContract,
+        },
+        anchoring: { chain, everyEntries: 5, everyMs: 100_000 },
+      });
     let app = await make();
 
     const trainer = wallet(0x82);
-    const res = await app.inject({ method: 'POST', url: '/v1/jobs', payload: await openJobRequest(wallet(0x81), trainer, { a: 1 }, '00'.repeat(32), domain) });
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/jobs',
+      payload: await openJobRequest(wallet(0x81), trainer, { a: 1 }, '00'.repeat(32), domain),
+    });
     expect(res.statusCode).toBe(201);
     const { jobId, specHash } = res.json();
     const entries = new EntryChain(jobId, specHash, trainer, domain);
     const append = async (n: number) => {
-      for (let i = 0; i < n; i++) expect((await app.inject({ method: 'POST', url: `/v1/jobs/${jobId}/entries`, payload: entries.next() })).statusCode).toBe(201);
+      for (let i = 0; i < n; i++)
+        expect(
+          (
+            await app.inject({
+              method: 'POST',
+              url: `/v1/jobs/${jobId}/entries`,
+              payload: entries.next(),
+            })
+          ).statusCode,
+        ).toBe(201);
     };
 
     await append(7);
@@ -59,7 +90,9 @@ describe('anchoring from the service', () => {
     // A flush anchors whatever is pending, even below N.
     await append(2);
     await app.anchoring.flush();
-    expect((await app.inject({ method: 'GET', url: `/v1/jobs/${jobId}/anchors` })).json()).toHaveLength(2);
+    expect(
+      (await app.inject({ method: 'GET', url: `/v1/jobs/${jobId}/anchors` })).json(),
+    ).toHaveLength(2);
 
     // A restarted service reconciles with the chain: it anchors the rest once, never 7 or 9 again.
     await app.close();
@@ -70,8 +103,12 @@ describe('anchoring from the service', () => {
     expect(anchors.map((a: { size: number }) => a.size)).toEqual([7, 9, 13]);
     const head = await chain.ledger.head(jobId);
     expect(head.size).toBe(13);
-    expect(head.rootHex).toBe((await app.inject({ method: 'GET', url: `/v1/jobs/${jobId}/checkpoint` })).json().rootHex);
-    expect((await app.inject({ method: 'GET', url: `/v1/jobs/${'0'.repeat(64)}/anchors` })).statusCode).toBe(404);
+    expect(head.rootHex).toBe(
+      (await app.inject({ method: 'GET', url: `/v1/jobs/${jobId}/checkpoint` })).json().rootHex,
+    );
+    expect(
+      (await app.inject({ method: 'GET', url: `/v1/jobs/${'0'.repeat(64)}/anchors` })).statusCode,
+    ).toBe(404);
     await app.close();
     rmSync(dataDir, { recursive: true, force: true });
   }, 120_000);

@@ -10,7 +10,11 @@ import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { signerFromSeed } from '../../ledger/index.ts';
 import { openDatabase } from '../../server/persistence/database.ts';
-import { SqliteAppendStore, type AppendBatch, type AppendStore } from '../../server/persistence/append-store.ts';
+import {
+  SqliteAppendStore,
+  type AppendBatch,
+  type AppendStore,
+} from '../../server/persistence/append-store.ts';
 import { JobLog } from '../../server/services/job-log.ts';
 import { JobService } from '../../server/services/jobs.ts';
 import { FlagstoneError } from '../../server/errors.ts';
@@ -23,7 +27,13 @@ class FaultyStore implements AppendStore {
     if (this.failNext) {
       this.failNext = false;
       // Let the real store see a batch it must refuse, so later batches of this epoch are refused too.
-      return this.inner.commit({ ...batch, tips: [{ jobId: 'no-such-job', size: 1, lastLeaf: '0'.repeat(64), trainerPubKey: null }] }, epoch);
+      return this.inner.commit(
+        {
+          ...batch,
+          tips: [{ jobId: 'no-such-job', size: 1, lastLeaf: '0'.repeat(64), trainerPubKey: null }],
+        },
+        epoch,
+      );
     }
     return this.inner.commit(batch, epoch);
   }
@@ -49,7 +59,9 @@ describe('group commit failure', () => {
 
     for (const e of all.slice(0, 10)) await log.append(job.jobId, e.entry, e.signature);
     store.failNext = true;
-    const outcomes = await Promise.allSettled(all.slice(10, 30).map((e) => log.append(job.jobId, e.entry, e.signature)));
+    const outcomes = await Promise.allSettled(
+      all.slice(10, 30).map((e) => log.append(job.jobId, e.entry, e.signature)),
+    );
     const firstFailure = outcomes.findIndex((o) => o.status === 'rejected');
     expect(firstFailure).toBeGreaterThanOrEqual(0);
     // Nothing after the first lost entry may have been acknowledged.
@@ -59,7 +71,10 @@ describe('group commit failure', () => {
       expect((o as PromiseRejectedResult).reason.statusCode).toBe(503);
     }
     const durable = 10 + firstFailure;
-    const rows = await db.entry.findMany({ where: { jobId: job.jobId }, orderBy: { index: 'asc' } });
+    const rows = await db.entry.findMany({
+      where: { jobId: job.jobId },
+      orderBy: { index: 'asc' },
+    });
     expect(rows.map((r) => Number(r.index))).toEqual(Array.from({ length: durable }, (_, i) => i));
     expect((await log.job(job.jobId)).tipSize).toBe(durable);
 

@@ -32,7 +32,10 @@ interface Trainer {
   acked: number; // highest acknowledged size
 }
 
-async function json(url: string, init?: RequestInit): Promise<{ status: number; body: any }> /* eslint-disable-line @typescript-eslint/no-explicit-any -- JSON of several routes */ {
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the JSON of several routes
+type Json = any;
+
+async function json(url: string, init?: RequestInit): Promise<{ status: number; body: Json }> {
   const res = await fetch(url, init);
   return { status: res.status, body: await res.json() };
 }
@@ -47,8 +50,17 @@ describe('kill -9 durability', () => {
     const trainers: Trainer[] = [];
     const chains: EntryChain[] = [];
     for (let j = 0; j < JOBS; j++) {
-      const req = await openJobRequest(client, trainerWallet, { job: j }, j.toString(16).padStart(64, '0'));
-      const { body } = await json(`${server.url}/v1/jobs`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(req) });
+      const req = await openJobRequest(
+        client,
+        trainerWallet,
+        { job: j },
+        j.toString(16).padStart(64, '0'),
+      );
+      const { body } = await json(`${server.url}/v1/jobs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(req),
+      });
       trainers.push({ jobId: body.jobId, entries: [], acked: 0 });
       chains.push(new EntryChain(body.jobId, body.specHash, trainerWallet));
     }
@@ -60,7 +72,8 @@ describe('kill -9 durability', () => {
       }
     }
     const { signedEntryLeafHash } = await import('../../ledger/index.ts');
-    for (const t of trainers) for (const e of t.entries) e.leaf = signedEntryLeafHash(e.entry as never, e.signature);
+    for (const t of trainers)
+      for (const e of t.entries) e.leaf = signedEntryLeafHash(e.entry as never, e.signature);
 
     const handedOut: { jobId: string; size: number; root: string }[] = [];
     let totalAcked = 0;
@@ -69,7 +82,9 @@ describe('kill -9 durability', () => {
       // Resync: the log must hold at least every acknowledged entry, with the same leaves.
       for (const t of trainers) {
         const { body: job } = await json(`${server.url}/v1/jobs/${t.jobId}`);
-        expect(job.size, `job ${t.jobId} lost acknowledged entries`).toBeGreaterThanOrEqual(t.acked);
+        expect(job.size, `job ${t.jobId} lost acknowledged entries`).toBeGreaterThanOrEqual(
+          t.acked,
+        );
         if (job.size > 0) {
           const last = await json(`${server.url}/v1/jobs/${t.jobId}/entries/${job.size - 1}`);
           expect(last.body.leafHash).toBe(t.entries[job.size - 1]!.leaf);
@@ -82,8 +97,16 @@ describe('kill -9 durability', () => {
         const parsed = verifyCheckpoint(cp.note, vkey);
         expect(parsed.size).toBe(cp.size);
         for (const old of handedOut.filter((h) => h.jobId === t.jobId)) {
-          const { body: proof } = await json(`${server.url}/v1/jobs/${t.jobId}/proof/consistency?from=${old.size}&to=${cp.size}`);
-          verifyConsistency(old.size, cp.size, fromHex(old.root), fromHex(cp.rootHex), proof.path.map(fromHex));
+          const { body: proof } = await json(
+            `${server.url}/v1/jobs/${t.jobId}/proof/consistency?from=${old.size}&to=${cp.size}`,
+          );
+          verifyConsistency(
+            old.size,
+            cp.size,
+            fromHex(old.root),
+            fromHex(cp.rootHex),
+            proof.path.map(fromHex),
+          );
         }
       }
       if (round === KILLS) break;
@@ -95,10 +118,12 @@ describe('kill -9 durability', () => {
           const e = t.entries[next]!;
           try {
             const res = await fetch(`${server.url}/v1/jobs/${t.jobId}/entries`, {
-              method: 'POST', headers: { 'content-type': 'application/json' },
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
               body: JSON.stringify({ entry: e.entry, signature: e.signature }),
             });
-            if (res.status !== 201) throw new Error(`append ${next} → ${res.status} ${await res.text()}`);
+            if (res.status !== 201)
+              throw new Error(`append ${next} → ${res.status} ${await res.text()}`);
             const ack = (await res.json()) as { size: number; leafHash: string };
             expect(ack.leafHash).toBe(e.leaf);
             t.acked = Math.max(t.acked, ack.size);
@@ -115,7 +140,8 @@ describe('kill -9 durability', () => {
           const t = trainers[Math.floor(rand() * JOBS)]!;
           try {
             const { status, body } = await json(`${server.url}/v1/jobs/${t.jobId}/checkpoint`);
-            if (status === 200) handedOut.push({ jobId: t.jobId, size: body.size, root: body.rootHex });
+            if (status === 200)
+              handedOut.push({ jobId: t.jobId, size: body.size, root: body.rootHex });
           } catch {
             return;
           }

@@ -1,7 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
 import {
-  fromHex, hashLeaf, verifyCheckpoint, verifyConsistency, verifyInclusion, encodeSignedEntry,
+  fromHex,
+  hashLeaf,
+  verifyCheckpoint,
+  verifyConsistency,
+  verifyInclusion,
+  encodeSignedEntry,
 } from '../../ledger/index.ts';
 import { buildTestApp, type TestApp } from '../helpers/app.ts';
 import { EntryChain, flagRequest, openJobRequest, wallet } from '../helpers/actors.ts';
@@ -19,12 +24,17 @@ beforeAll(async () => {
 });
 afterAll(async () => t.close());
 
-const post = (url: string, payload: unknown) => t.app.inject({ method: 'POST', url, payload: payload as object });
-const get = (url: string, headers: Record<string, string> = {}) => t.app.inject({ method: 'GET', url, headers });
+const post = (url: string, payload: unknown) =>
+  t.app.inject({ method: 'POST', url, payload: payload as object });
+const get = (url: string, headers: Record<string, string> = {}) =>
+  t.app.inject({ method: 'GET', url, headers });
 
 describe('jobs', () => {
   it('opens a job signed by the client', async () => {
-    const res = await post('/v1/jobs', await openJobRequest(client, trainer, { model: 'mlp', steps: 100 }));
+    const res = await post(
+      '/v1/jobs',
+      await openJobRequest(client, trainer, { model: 'mlp', steps: 100 }),
+    );
     expect(res.statusCode).toBe(201);
     const body = res.json();
     expect(body.jobId).toMatch(/^[0-9a-f]{64}$/);
@@ -35,24 +45,45 @@ describe('jobs', () => {
   });
 
   it('refuses the same job twice and a job not signed by its client', async () => {
-    expect((await post('/v1/jobs', await openJobRequest(client, trainer, { model: 'mlp', steps: 100 }))).statusCode).toBe(409);
-    const forged = { ...(await openJobRequest(stranger, trainer, { model: 'x' })), client: client.address };
+    expect(
+      (await post('/v1/jobs', await openJobRequest(client, trainer, { model: 'mlp', steps: 100 })))
+        .statusCode,
+    ).toBe(409);
+    const forged = {
+      ...(await openJobRequest(stranger, trainer, { model: 'x' })),
+      client: client.address,
+    };
     const res = await post('/v1/jobs', forged);
     expect(res.statusCode).toBe(401);
     expect(res.json().error).toBe('FLAGSTONE_ERR_UNAUTHORIZED');
   });
 
   it('serves the job and the signing domain', async () => {
-    expect((await get(`/v1/jobs/${jobId}`)).json()).toMatchObject({ jobId, size: 0, spec: { model: 'mlp', steps: 100 }, flagCommitment: null });
-    expect((await get('/v1/domain')).json()).toEqual({ name: 'Flagstone', version: '1', chainId: 31337 });
+    expect((await get(`/v1/jobs/${jobId}`)).json()).toMatchObject({
+      jobId,
+      size: 0,
+      spec: { model: 'mlp', steps: 100 },
+      flagCommitment: null,
+    });
+    expect((await get('/v1/domain')).json()).toEqual({
+      name: 'Flagstone',
+      version: '1',
+      chainId: 31337,
+    });
     expect((await get(`/v1/jobs/${'0'.repeat(64)}`)).statusCode).toBe(404);
   });
 
   it('accepts one trainer-signed flag commitment', async () => {
     const c = 'ab'.repeat(32);
-    expect((await post(`/v1/jobs/${jobId}/flags`, await flagRequest(stranger, jobId, c))).statusCode).toBe(401);
-    expect((await post(`/v1/jobs/${jobId}/flags`, await flagRequest(trainer, jobId, c))).statusCode).toBe(201);
-    expect((await post(`/v1/jobs/${jobId}/flags`, await flagRequest(trainer, jobId, c))).statusCode).toBe(409);
+    expect(
+      (await post(`/v1/jobs/${jobId}/flags`, await flagRequest(stranger, jobId, c))).statusCode,
+    ).toBe(401);
+    expect(
+      (await post(`/v1/jobs/${jobId}/flags`, await flagRequest(trainer, jobId, c))).statusCode,
+    ).toBe(201);
+    expect(
+      (await post(`/v1/jobs/${jobId}/flags`, await flagRequest(trainer, jobId, c))).statusCode,
+    ).toBe(409);
     expect((await get(`/v1/jobs/${jobId}`)).json().flagCommitment).toBe(c);
   });
 });
@@ -72,12 +103,20 @@ describe('entries', () => {
     const r1 = await post(`/v1/jobs/${jobId}/entries`, chain.peek({ index: 25 }));
     expect(r1.statusCode).toBe(409);
     expect(r1.json().message).toMatch(/index 25 is not the next index 20/);
-    expect((await post(`/v1/jobs/${jobId}/entries`, chain.peek({ prevLeaf: 'cd'.repeat(32) }))).statusCode).toBe(409);
+    expect(
+      (await post(`/v1/jobs/${jobId}/entries`, chain.peek({ prevLeaf: 'cd'.repeat(32) })))
+        .statusCode,
+    ).toBe(409);
     const foreign = new EntryChain(jobId, specHash, stranger);
     foreign.index = 20;
-    const r2 = await post(`/v1/jobs/${jobId}/entries`, { ...foreign.peek({ prevLeaf: e.entry.prevLeaf }) });
+    const r2 = await post(`/v1/jobs/${jobId}/entries`, {
+      ...foreign.peek({ prevLeaf: e.entry.prevLeaf }),
+    });
     expect(r2.statusCode).toBe(401);
-    const r3 = await post(`/v1/jobs/${jobId}/entries`, { ...e, entry: { ...e.entry, stateRoot: 'XYZ' } });
+    const r3 = await post(`/v1/jobs/${jobId}/entries`, {
+      ...e,
+      entry: { ...e.entry, stateRoot: 'XYZ' },
+    });
     expect(r3.statusCode).toBe(422);
     expect(r3.json().message).toMatch(/body\.entry\.stateRoot/);
     const r4 = await post(`/v1/jobs/${jobId}/entries`, { ...e, extra: 1 });
@@ -120,7 +159,12 @@ describe('checkpoints and proofs', () => {
 
   it('serves consistency proofs between every pair of sizes', async () => {
     const roots: string[] = [];
-    for (let n = 0; n <= 20; n++) roots.push((await get(`/v1/jobs/${jobId}/proof/consistency?from=0&to=${n}`)).statusCode === 200 ? n.toString() : '');
+    for (let n = 0; n <= 20; n++)
+      roots.push(
+        (await get(`/v1/jobs/${jobId}/proof/consistency?from=0&to=${n}`)).statusCode === 200
+          ? n.toString()
+          : '',
+      );
     const cp20 = (await get(`/v1/jobs/${jobId}/checkpoint`)).json();
     for (const from of [1, 2, 3, 8, 13, 20]) {
       const p = (await get(`/v1/jobs/${jobId}/proof/consistency?from=${from}&to=20`)).json();
@@ -138,7 +182,12 @@ describe('blobs', () => {
   const bytes = Buffer.from('hello flagstone '.repeat(1000));
   const sha = createHash('sha256').update(bytes).digest('hex');
   const put = (addr: string, payload: Buffer, type = 'application/octet-stream') =>
-    t.app.inject({ method: 'PUT', url: `/v1/blobs/${addr}`, payload, headers: { 'content-type': type } });
+    t.app.inject({
+      method: 'PUT',
+      url: `/v1/blobs/${addr}`,
+      payload,
+      headers: { 'content-type': type },
+    });
 
   it('stores and serves bytes at their hash', async () => {
     const res = await put(sha, bytes);
@@ -165,13 +214,23 @@ describe('blobs', () => {
 describe('service surface', () => {
   it('serves the OpenAPI document', async () => {
     const doc = (await get('/docs/json')).json();
-    expect(Object.keys(doc.paths)).toEqual(expect.arrayContaining(['/v1/jobs', '/v1/jobs/{jobId}/entries', '/v1/blobs/{sha256}']));
+    expect(Object.keys(doc.paths)).toEqual(
+      expect.arrayContaining(['/v1/jobs', '/v1/jobs/{jobId}/entries', '/v1/blobs/{sha256}']),
+    );
   });
   it('answers unknown routes with a coded 404', async () => {
-    expect((await get('/v2/nothing')).json()).toEqual({ error: 'FLAGSTONE_ERR_NOT_FOUND', message: 'no route GET /v2/nothing' });
+    expect((await get('/v2/nothing')).json()).toEqual({
+      error: 'FLAGSTONE_ERR_NOT_FOUND',
+      message: 'no route GET /v2/nothing',
+    });
   });
   it('answers bad JSON with 400', async () => {
-    const res = await t.app.inject({ method: 'POST', url: '/v1/jobs', payload: '{"a":', headers: { 'content-type': 'application/json' } });
+    const res = await t.app.inject({
+      method: 'POST',
+      url: '/v1/jobs',
+      payload: '{"a":',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().error).toBe('FLAGSTONE_ERR_BAD_REQUEST');
   });

@@ -10,7 +10,9 @@ import { describe, expect, it } from 'vitest';
 describe('one SQLite library per process', () => {
   it("Prisma's adapter resolves the same better-sqlite3 as the append writer", () => {
     const root = createRequire(import.meta.url).resolve('better-sqlite3');
-    const adapterRequire = createRequire(createRequire(import.meta.url).resolve('@prisma/adapter-better-sqlite3'));
+    const adapterRequire = createRequire(
+      createRequire(import.meta.url).resolve('@prisma/adapter-better-sqlite3'),
+    );
     expect(adapterRequire.resolve('better-sqlite3')).toBe(root);
   });
 });

@@ -6,7 +6,12 @@
  */
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
-import { AnchorWorker, anchorOnlyTerms, type ChainConnection, type AnchorRecord } from '../../../chain/index.ts';
+import {
+  AnchorWorker,
+  anchorOnlyTerms,
+  type ChainConnection,
+  type AnchorRecord,
+} from '../../../chain/index.ts';
 import { FlagstoneError } from '../../errors.ts';
 
 export interface AnchoringOptions {
@@ -35,9 +40,16 @@ async function anchoring(app: FastifyInstance, opts: AnchoringOptions): Promise<
   const { chain } = opts;
   if (!chain) {
     const off = () => {
-      throw new FlagstoneError('FLAGSTONE_ERR_UNAVAILABLE', 'this service runs without a chain; start it with one to anchor heads');
+      throw new FlagstoneError(
+        'FLAGSTONE_ERR_UNAVAILABLE',
+        'this service runs without a chain; start it with one to anchor heads',
+      );
     };
-    app.decorate('anchoring', { enabled: false, list: async () => off(), flush: async () => undefined });
+    app.decorate('anchoring', {
+      enabled: false,
+      list: async () => off(),
+      flush: async () => undefined,
+    });
     return;
   }
   const { log } = app.flagstone;
@@ -55,10 +67,14 @@ async function anchoring(app: FastifyInstance, opts: AnchoringOptions): Promise<
     },
     onUnknownJob: async (jobId) => {
       const job = await log.job(jobId);
-      await chain.ledger.openJob(jobId, anchorOnlyTerms(operator, job.specHash, Math.floor(Date.now() / 1000)));
+      await chain.ledger.openJob(
+        jobId,
+        anchorOnlyTerms(operator, job.specHash, Math.floor(Date.now() / 1000)),
+      );
       return true;
     },
-    onError: (jobId, err) => app.log.warn({ jobId, err: err.message }, 'anchoring failed; will retry'),
+    onError: (jobId, err) =>
+      app.log.warn({ jobId, err: err.message }, 'anchoring failed; will retry'),
     ...(opts.everyEntries ? { everyEntries: opts.everyEntries } : {}),
     ...(opts.everyMs ? { everyMs: opts.everyMs } : {}),
   });
@@ -74,4 +90,8 @@ async function anchoring(app: FastifyInstance, opts: AnchoringOptions): Promise<
   app.addHook('preClose', async () => worker.stop());
 }
 
-export default fp(anchoring, { name: 'flagstone-anchoring', fastify: '5.x', dependencies: ['flagstone-services'] });
+export default fp(anchoring, {
+  name: 'flagstone-anchoring',
+  fastify: '5.x',
+  dependencies: ['flagstone-services'],
+});

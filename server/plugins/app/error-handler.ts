@@ -51,10 +51,19 @@ async function errorHandler(app: FastifyInstance): Promise<void> {
     const status = ERROR_CODES[code].status;
     if (status >= 500) request.log.error({ err }, 'request failed');
     if (status >= 500 && code !== 'FLAGSTONE_ERR_INTERNAL') message = (err as Error).message;
-    return reply.status(status).type('application/json').serializer(JSON.stringify).send({ error: code, message });
+    return reply
+      .status(status)
+      .type('application/json')
+      .serializer(JSON.stringify)
+      .send({ error: code, message });
   });
   app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ error: 'FLAGSTONE_ERR_NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}` }),
+    reply
+      .status(404)
+      .send({
+        error: 'FLAGSTONE_ERR_NOT_FOUND',
+        message: `no route ${request.method} ${request.url.split('?')[0]}`,
+      }),
   );
 }
 

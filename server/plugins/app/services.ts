@@ -34,7 +34,10 @@ async function services(app: FastifyInstance, opts: { config: ServiceConfig }): 
   const { config } = opts;
   const db = await openDatabase({ url: config.databaseUrl, durableCommits: config.durableCommits });
   const signer = loadOrCreateLogKey(config.dataDir, config.logName);
-  const domain = { chainId: config.chainId, ...(config.verifyingContract ? { verifyingContract: config.verifyingContract } : {}) };
+  const domain = {
+    chainId: config.chainId,
+    ...(config.verifyingContract ? { verifyingContract: config.verifyingContract } : {}),
+  };
   const store = config.databaseUrl.startsWith('file:')
     ? new SqliteAppendStore(config.databaseUrl.slice('file:'.length), config.durableCommits)
     : new PrismaAppendStore(db);

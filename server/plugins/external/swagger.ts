@@ -10,7 +10,8 @@ async function openapi(app: FastifyInstance): Promise<void> {
     openapi: {
       info: {
         title: 'Flagstone log service',
-        description: 'RFC 9162 transparency logs of signed training-state entries, checkpoints, proofs and blobs.',
+        description:
+          'RFC 9162 transparency logs of signed training-state entries, checkpoints, proofs and blobs.',
         version: '1.0.0',
       },
     },

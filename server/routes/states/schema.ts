@@ -3,4 +3,10 @@ import { z } from 'zod';
 import { hash32, uint, uintParam } from '../../schemas/common.ts';
 
 export const stateParams = z.strictObject({ jobId: hash32, index: uintParam });
-export const putStateResponse = z.object({ jobId: hash32, index: uint, sha256: hash32, size: uint, created: z.boolean() });
+export const putStateResponse = z.object({
+  jobId: hash32,
+  index: uint,
+  sha256: hash32,
+  size: uint,
+  created: z.boolean(),
+});
