@@ -22,7 +22,8 @@ export interface NamedTensor {
   readonly data: Uint8Array;
 }
 
-const BYTES_PER: Record<DType, number> = {
+/** Bytes per element of each dtype. */
+export const DTYPE_BYTES: Readonly<Record<DType, number>> = {
   float32: 4,
   int32: 4,
   uint32: 4,
@@ -43,9 +44,9 @@ export function encodeTensor(t: NamedTensor): Uint8Array {
   const count = t.shape.reduce((a, b) => a * b, 1);
   if (t.shape.some((d) => !Number.isInteger(d) || d < 0))
     throw new LedgerError(`tensor ${t.name}: bad shape`);
-  if (count * BYTES_PER[t.dtype] !== t.data.length) {
+  if (count * DTYPE_BYTES[t.dtype] !== t.data.length) {
     throw new LedgerError(
-      `tensor ${t.name}: ${t.data.length} bytes, want ${count * BYTES_PER[t.dtype]}`,
+      `tensor ${t.name}: ${t.data.length} bytes, want ${count * DTYPE_BYTES[t.dtype]}`,
     );
   }
   const name = new TextEncoder().encode(t.name);

@@ -18,21 +18,12 @@ import {
   toHex,
   type DType,
   type NamedTensor,
+  DTYPE_BYTES,
 } from '../../ledger/index.ts';
 import { ProverError } from '../errors.ts';
 
 const MAGIC = [0x46, 0x4c, 0x53, 0x54]; // "FLST"
 export const STATE_BLOB_VERSION = 1;
-const BYTES_PER: Record<DType, number> = {
-  float32: 4,
-  int32: 4,
-  uint32: 4,
-  uint8: 1,
-  float64: 8,
-  int64: 8,
-  bool: 1,
-};
-
 export interface StateCommitment {
   /** Tensor names in leaf order (sorted). */
   readonly names: readonly string[];
@@ -63,10 +54,10 @@ export function blobHeader(count: number): Uint8Array {
  */
 export function tensorPrefix(t: NamedTensor): Uint8Array {
   const count = t.shape.reduce((a, b) => a * b, 1);
-  if (count * BYTES_PER[t.dtype] !== t.data.length) {
+  if (count * DTYPE_BYTES[t.dtype] !== t.data.length) {
     throw new ProverError(
       'FLAGSTONE_ERR_STATE_INVALID',
-      `tensor ${t.name}: ${t.data.length} bytes, want ${count * BYTES_PER[t.dtype]}`,
+      `tensor ${t.name}: ${t.data.length} bytes, want ${count * DTYPE_BYTES[t.dtype]}`,
     );
   }
   const name = new TextEncoder().encode(t.name);
@@ -137,10 +128,10 @@ export function decodeStateBlob(bytes: Uint8Array): { tensors: NamedTensor[] } &
     const start = at;
     const name = text(u32());
     const dtype = text(u32()) as DType;
-    if (!(dtype in BYTES_PER)) fail(`tensor ${name}: unknown dtype ${dtype}`);
+    if (!(dtype in DTYPE_BYTES)) fail(`tensor ${name}: unknown dtype ${dtype}`);
     const rank = u32();
     const shape = Array.from({ length: rank }, u32);
-    const size = shape.reduce((a, b) => a * b, 1) * BYTES_PER[dtype];
+    const size = shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[dtype];
     if (at + size > bytes.length) fail(`tensor ${name}: truncated data`);
     const data = bytes.slice(at, at + size);
     at += size;
