@@ -20,6 +20,8 @@ export interface AnchoringOptions {
   readonly everyEntries?: number;
   /** …or when the oldest unanchored entry waited this long (default 30 s). */
   readonly everyMs?: number;
+  /** Pause between the worker's passes (default 1 s). */
+  readonly pollMs?: number;
 }
 
 export interface Anchoring {
@@ -77,6 +79,7 @@ async function anchoring(app: FastifyInstance, opts: AnchoringOptions): Promise<
       app.log.warn({ jobId, err: err.message }, 'anchoring failed; will retry'),
     ...(opts.everyEntries ? { everyEntries: opts.everyEntries } : {}),
     ...(opts.everyMs ? { everyMs: opts.everyMs } : {}),
+    ...(opts.pollMs ? { pollMs: opts.pollMs } : {}),
   });
   app.decorate('anchoring', {
     enabled: true,
