@@ -2,9 +2,8 @@
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Command, CommanderError } from 'commander';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { registerValueCommands } from '../../cli/commands/value.ts';
+import { runValue } from './helpers/run-value.ts';
 import { hashLeaf, MemoryTree, toHex } from '../../ledger/index.ts';
 import { parseLogEntry } from '../../valuation/log.ts';
 
@@ -13,21 +12,7 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'flagstone-value-utilities-'));
 });
 
-async function run(...args: string[]): Promise<{ out: string; err: string; code: number }> {
-  let out = '';
-  let err = '';
-  const program = new Command('flagstone')
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => (out += s), writeErr: (s) => (err += s) });
-  registerValueCommands(program);
-  try {
-    await program.parseAsync(['value', ...args], { from: 'user' });
-    return { out, err, code: 0 };
-  } catch (e) {
-    if (e instanceof CommanderError) return { out, err, code: e.exitCode };
-    throw e;
-  }
-}
+const run = runValue;
 
 describe('value shapley --utility penguins-mlp', () => {
   it('trains one model per coalition and writes a log whose root anyone can recompute', async () => {

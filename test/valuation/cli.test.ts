@@ -4,9 +4,8 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { Command, CommanderError } from 'commander';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { registerValueCommands } from '../../cli/commands/value.ts';
+import { runValue } from './helpers/run-value.ts';
 import { gloveGame } from '../../valuation/games/index.ts';
 import { METHOD_NAMES } from '../../valuation/methods/index.ts';
 import { tabulate } from '../../valuation/methods/exact.ts';
@@ -16,22 +15,7 @@ import { verifyClaim } from '../../valuation/payout/merkle.ts';
 let dir = '';
 const file = (name: string) => join(dir, name);
 
-/** Runs `flagstone value …` in-process; returns stdout, stderr and the exit code. */
-async function run(...args: string[]): Promise<{ out: string; err: string; code: number }> {
-  let out = '';
-  let err = '';
-  const program = new Command('flagstone')
-    .exitOverride()
-    .configureOutput({ writeOut: (s) => (out += s), writeErr: (s) => (err += s) });
-  registerValueCommands(program);
-  try {
-    await program.parseAsync(['value', ...args], { from: 'user' });
-    return { out, err, code: 0 };
-  } catch (e) {
-    if (e instanceof CommanderError) return { out, err, code: e.exitCode };
-    throw e;
-  }
-}
+const run = runValue;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'flagstone-value-'));
