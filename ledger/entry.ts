@@ -53,23 +53,26 @@ export const ENTRY_FIELD_NAMES = [
   'prevLeaf',
 ] as const satisfies readonly (keyof EntryFields)[];
 
-/** RFC 8785 canonical JSON as UTF-8 bytes. */
-export function canonicalJson(value: unknown): Uint8Array {
-  const text = canonicalize(value);
-  if (text === undefined) throw new TypeError('value has no JSON representation');
-  return new TextEncoder().encode(text);
-}
-
-/** SHA-256-free helper: the canonical JSON text. */
+/** RFC 8785 canonical JSON text. */
 export function canonicalText(value: unknown): string {
   const text = canonicalize(value);
   if (text === undefined) throw new TypeError('value has no JSON representation');
   return text;
 }
 
+/** RFC 8785 canonical JSON as UTF-8 bytes. */
+export function canonicalJson(value: unknown): Uint8Array {
+  return new TextEncoder().encode(canonicalText(value));
+}
+
+/** The leaf text of a signed entry (the log stores it; its UTF-8 bytes are the leaf). */
+export function signedEntryText(entry: EntryFields, signature: string): string {
+  return canonicalText({ ...pickEntryFields(entry), signature: signature.toLowerCase() });
+}
+
 /** The exact leaf bytes of a signed entry. */
 export function encodeSignedEntry(entry: EntryFields, signature: string): Uint8Array {
-  return canonicalJson({ ...pickEntryFields(entry), signature: signature.toLowerCase() });
+  return new TextEncoder().encode(signedEntryText(entry, signature));
 }
 
 /** RFC 9162 leaf hash of a signed entry, as 64-hex. */

@@ -27,8 +27,3 @@ export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
 }
-
-/** 0x-prefixed form, for EVM interfaces (bytes32). */
-export function to0x(hex: string): `0x${string}` {
-  return `0x${hex}`;
-}

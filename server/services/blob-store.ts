@@ -8,7 +8,7 @@ import { createReadStream, createWriteStream, mkdirSync, type ReadStream } from 
 import { mkdir, open, rename, rm, stat } from 'node:fs/promises';
 import { pipeline } from 'node:stream/promises';
 import path from 'node:path';
-import { Readable, Transform } from 'node:stream';
+import { Transform, type Readable } from 'node:stream';
 import { FlagstoneError } from '../errors.ts';
 
 export interface PutResult {
@@ -89,11 +89,6 @@ export class BlobStore {
     }
   }
 
-  /** Writes bytes already in memory (used by services that produce blobs themselves). */
-  async putBytes(sha256: string, bytes: Uint8Array): Promise<PutResult> {
-    return this.put(sha256, Readable.from([Buffer.from(bytes)]));
-  }
-
   async size(sha256: string): Promise<number | undefined> {
     return stat(this.pathOf(sha256)).then(
       (s) => s.size,
@@ -104,11 +99,6 @@ export class BlobStore {
   read(sha256: string): ReadStream {
     return createReadStream(this.pathOf(sha256));
   }
-}
-
-/** Hash of bytes, for callers that need an address before putting. */
-export function sha256Hex(bytes: Uint8Array): string {
-  return createHash('sha256').update(bytes).digest('hex');
 }
 
 /** fsync a file or directory (on Linux fsync flushes the inode whichever descriptor asks). */

@@ -11,10 +11,9 @@
 import {
   CompactRange,
   ENTRY_VERSION,
-  ZERO_HASH,
   domainSeparator,
   entryDigest,
-  encodeSignedEntry,
+  signedEntryText,
   fromHex,
   hashLeaf,
   hashRange,
@@ -184,7 +183,8 @@ export class JobLog {
       throw conflict(`entry prevLeaf ${entry.prevLeaf} is not the newest leaf ${job.tipLeaf}`);
     const newPublicKey = this.checkTrainerSignature(job, entry, signature);
     const sig = signature.toLowerCase();
-    const bytes = encodeSignedEntry(entry, sig);
+    const body = signedEntryText(entry, sig);
+    const bytes = new TextEncoder().encode(body);
     const leafHash = hashLeaf(bytes);
     const leafHex = toHex(leafHash);
     const nodes = job.tipRange.append(leafHash);
@@ -198,7 +198,7 @@ export class JobLog {
         job,
         index,
         leafHash: leafHex,
-        body: new TextDecoder().decode(bytes),
+        body,
         signature: sig,
         nodes,
         newPublicKey,
@@ -380,12 +380,6 @@ export class JobLog {
     return { size, rootHex, note };
   }
 
-  async rootAt(jobId: string, size: number): Promise<string> {
-    const job = await this.job(jobId);
-    this.checkSize(job, size);
-    return toHex(await this.hashRanges(jobId, [{ begin: 0, end: size }]).then((h) => h[0]!));
-  }
-
   async inclusionProof(
     jobId: string,
     index: number,
@@ -428,5 +422,3 @@ export class JobLog {
     return out;
   }
 }
-
-export { ZERO_HASH };
