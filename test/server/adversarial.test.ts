@@ -94,27 +94,21 @@ function adversarialBody(): fc.Arbitrary<{ label: string; url: string; payload: 
         url: `/v1/jobs/${jobA}/entries`,
         payload: chainA.peek({ index: i }),
       })),
-    fc
-      .integer({ min: 0, max: 4 })
-      .map((i) => ({
-        label: 'replayed entry',
-        url: `/v1/jobs/${jobA}/entries`,
-        payload: accepted[i],
-      })),
-    fc
-      .integer({ min: 0, max: 4 })
-      .map((i) => ({
-        label: 'replayed signature on new fields',
-        url: `/v1/jobs/${jobA}/entries`,
-        payload: { entry: next().entry, signature: accepted[i]!.signature },
-      })),
-    fc
-      .integer({ min: 0, max: 4 })
-      .map((i) => ({
-        label: "other job's entry",
-        url: `/v1/jobs/${jobA}/entries`,
-        payload: acceptedB[i],
-      })),
+    fc.integer({ min: 0, max: 4 }).map((i) => ({
+      label: 'replayed entry',
+      url: `/v1/jobs/${jobA}/entries`,
+      payload: accepted[i],
+    })),
+    fc.integer({ min: 0, max: 4 }).map((i) => ({
+      label: 'replayed signature on new fields',
+      url: `/v1/jobs/${jobA}/entries`,
+      payload: { entry: next().entry, signature: accepted[i]!.signature },
+    })),
+    fc.integer({ min: 0, max: 4 }).map((i) => ({
+      label: "other job's entry",
+      url: `/v1/jobs/${jobA}/entries`,
+      payload: acceptedB[i],
+    })),
     fc.constant(null).map(() => {
       const e = next();
       const sig = new EntryChain(jobA, chainA.specHash, other);
@@ -125,13 +119,11 @@ function adversarialBody(): fc.Arbitrary<{ label: string; url: string; payload: 
         payload: { entry: e.entry, signature: sig.peek({ prevLeaf: e.entry.prevLeaf }).signature },
       };
     }),
-    fc
-      .tuple(field, badHex)
-      .map(([f, v]) => ({
-        label: `bad hex in ${f}`,
-        url: `/v1/jobs/${jobA}/entries`,
-        payload: { ...next(), entry: { ...next().entry, [f]: v } },
-      })),
+    fc.tuple(field, badHex).map(([f, v]) => ({
+      label: `bad hex in ${f}`,
+      url: `/v1/jobs/${jobA}/entries`,
+      payload: { ...next(), entry: { ...next().entry, [f]: v } },
+    })),
     fc
       .tuple(
         numField,
@@ -164,20 +156,16 @@ function adversarialBody(): fc.Arbitrary<{ label: string; url: string; payload: 
         url: `/v1/jobs/${jobA}/entries`,
         payload: { ...next(), entry: { ...next().entry, [k]: 'x' } },
       })),
-    fc
-      .constant(null)
-      .map(() => ({
-        label: 'huge body',
-        url: `/v1/jobs/${jobA}/entries`,
-        payload: { ...next(), pad: 'x'.repeat(200_000) },
-      })),
-    fc
-      .oneof(fc.string(), fc.integer(), fc.constant([]), fc.constant(null))
-      .map((sig) => ({
-        label: 'bad signature',
-        url: `/v1/jobs/${jobA}/entries`,
-        payload: { ...next(), signature: sig },
-      })),
+    fc.constant(null).map(() => ({
+      label: 'huge body',
+      url: `/v1/jobs/${jobA}/entries`,
+      payload: { ...next(), pad: 'x'.repeat(200_000) },
+    })),
+    fc.oneof(fc.string(), fc.integer(), fc.constant([]), fc.constant(null)).map((sig) => ({
+      label: 'bad signature',
+      url: `/v1/jobs/${jobA}/entries`,
+      payload: { ...next(), signature: sig },
+    })),
     fc.constant(null).map(() => {
       const e = next();
       const flipped =
@@ -188,13 +176,11 @@ function adversarialBody(): fc.Arbitrary<{ label: string; url: string; payload: 
         payload: { ...e, signature: flipped },
       };
     }),
-    fc
-      .constant(null)
-      .map(() => ({
-        label: 'flops too large',
-        url: `/v1/jobs/${jobA}/entries`,
-        payload: { ...next(), entry: { ...next().entry, flops: '9'.repeat(78) } },
-      })),
+    fc.constant(null).map(() => ({
+      label: 'flops too large',
+      url: `/v1/jobs/${jobA}/entries`,
+      payload: { ...next(), entry: { ...next().entry, flops: '9'.repeat(78) } },
+    })),
     fc
       .jsonValue()
       .map((v) => ({ label: 'arbitrary JSON', url: `/v1/jobs/${jobA}/entries`, payload: v })),
@@ -202,20 +188,16 @@ function adversarialBody(): fc.Arbitrary<{ label: string; url: string; payload: 
       .jsonValue()
       .map((v) => ({ label: 'arbitrary flags body', url: `/v1/jobs/${jobA}/flags`, payload: v })),
     fc.jsonValue().map((v) => ({ label: 'arbitrary job body', url: '/v1/jobs', payload: v })),
-    fc
-      .constant(null)
-      .map(() => ({
-        label: 'late flags',
-        url: `/v1/jobs/${jobA}/flags`,
-        payload: { commitment: 'ab'.repeat(32), signature: next().signature },
-      })),
-    fc
-      .string({ minLength: 1, maxLength: 70 })
-      .map((id) => ({
-        label: 'bad job id',
-        url: `/v1/jobs/${encodeURIComponent(id)}/entries`,
-        payload: next(),
-      })),
+    fc.constant(null).map(() => ({
+      label: 'late flags',
+      url: `/v1/jobs/${jobA}/flags`,
+      payload: { commitment: 'ab'.repeat(32), signature: next().signature },
+    })),
+    fc.string({ minLength: 1, maxLength: 70 }).map((id) => ({
+      label: 'bad job id',
+      url: `/v1/jobs/${encodeURIComponent(id)}/entries`,
+      payload: next(),
+    })),
   );
 }
 

@@ -19,13 +19,19 @@
  * on |T| and on whether i ∈ T — a double sum over sizes, O(n³) once per fit (sectionShapley).
  * Hyper-parameters (a, ρ, η) maximise the marginal likelihood on a small grid, scale profiled
  * out: no tuning on the game's exact values.
+ * Gates (gp/gates.ts): the exchangeable kernel shrinks owners toward equal values, which is
+ * wrong when a few groups of substitutes (or complements) dominate the game — the common case
+ * in data valuation. OR/AND gates over such groups, picked by matching pursuit on what the GP
+ * leaves unexplained, enter the surrogate as explicit mean terms with closed-form Shapley
+ * values; the kernel is then re-selected with them. Symmetric games get no gates.
  * Sampling, as in the `shap` KernelExplainer: U(∅), U(N), then sizes 1 and n−1 enumerated
  * (when the budget is at least 2 + 4n), then complement pairs of the middle sizes, without
  * replacement inside each size, the size uniform over the pair strata (leverage-score sampling,
  * Musco & Witter 2024: the constrained regression's leverage is equal across sizes). φ̂_KS
  * weights each stratum by its Shapley-kernel mass over its draw count.
  * Cost: the GP is fitted on at most `maxFit` coalitions (the first ones drawn; O(maxFit³)),
- * hyper-parameters chosen on at most `selectFit`; the control-variate correction uses all.
+ * hyper-parameters and gates chosen on at most `selectFit` (then frozen); the control-variate
+ * correction uses all.
  * Standard errors are the GP posterior standard deviations of φ_i (model-based); during a run
  * the estimate is refreshed each time the sample doubles (for standard-error stopping rules).
  */
@@ -44,202 +50,19 @@ import {
   type SamplingLoop,
   type SamplingOptions,
 } from './driver.ts';
+import { fitGp, predict, selectKernel, surrogateShapley } from './gp/fit.ts';
+import { selectGates, type Gate, type GateSelectionOptions } from './gp/gates.ts';
+import type { KernelParams, Point } from './gp/product-kernel.ts';
+
+export { sectionShapley } from './gp/product-kernel.ts';
 
 export interface GpShapleyOptions extends SamplingOptions {
   /** Most coalitions the GP is fitted on (default 1000). */
   readonly maxFit?: number;
-  /** Most coalitions the hyper-parameters are selected on (default 300). */
+  /** Most coalitions the hyper-parameters and gates are selected on (default 300). */
   readonly selectFit?: number;
-}
-
-/** Hyper-parameter grid: κ(1,1) = a, correlation ρ, relative nugget η. */
-const GRID_A = [0.5, 1];
-const GRID_RHO = [0.5, 0.7, 0.8, 0.9, 0.95];
-const GRID_ETA = [1e-3, 1e-2, 1e-1];
-
-interface Sample {
-  readonly members: Uint8Array;
-  readonly size: number;
-  readonly u: number;
-}
-
-/** log C(n, k) table via log-factorials. */
-function logFactorials(n: number): Float64Array {
-  const lf = new Float64Array(n + 1);
-  for (let k = 1; k <= n; k++) lf[k] = lf[k - 1]! + Math.log(k);
-  return lf;
-}
-
-/**
- * Shapley values of the kernel section g_T(S) = Π_i κ(z_i(S), z_i(T)) with κ(1,1) = a,
- * κ(0,0) = 1, κ(0,1) = κ(1,0) = c: `inside[t]` for a player in T, `outside[t]` for one not in T,
- * t = |T|. For i ∈ T, g_T(S ∪ i) − g_T(S) = (a − c)·g' where g' counts k1 members of T∖i in S
- * (factor a each, c for the t−1−k1 absent) and k0 non-members in S (c each, 1 for the rest);
- * the Shapley weight of |S| = k is k!(n−k−1)!/n!.
- */
-export function sectionShapley(
-  n: number,
-  a: number,
-  c: number,
-): { inside: Float64Array; outside: Float64Array } {
-  const lf = logFactorials(n);
-  const lc = (m: number, k: number) => lf[m]! - lf[k]! - lf[m - k]!;
-  const lw = (k: number) => lf[k]! + lf[n - k - 1]! - lf[n]!;
-  const la = Math.log(a);
-  const lcc = Math.log(c);
-  const inside = new Float64Array(n + 1);
-  const outside = new Float64Array(n + 1);
-  for (let t = 0; t <= n; t++) {
-    if (t >= 1) {
-      let s = 0;
-      for (let k1 = 0; k1 <= t - 1; k1++)
-        for (let k0 = 0; k0 <= n - t; k0++)
-          s += Math.exp(
-            lc(t - 1, k1) + lc(n - t, k0) + lw(k1 + k0) + k1 * la + (t - 1 - k1 + k0) * lcc,
-          );
-      inside[t] = (a - c) * s;
-    }
-    if (t <= n - 1) {
-      let s = 0;
-      for (let k1 = 0; k1 <= t; k1++)
-        for (let k0 = 0; k0 <= n - t - 1; k0++)
-          s += Math.exp(
-            lc(t, k1) + lc(n - t - 1, k0) + lw(k1 + k0) + k1 * la + (t - k1 + k0) * lcc,
-          );
-      outside[t] = (c - 1) * s;
-    }
-  }
-  return { inside, outside };
-}
-
-/** In-place Cholesky of a row-major SPD matrix; false when not positive definite. */
-function cholesky(k: Float64Array, m: number): boolean {
-  for (let j = 0; j < m; j++) {
-    let d = k[j * m + j]!;
-    for (let p = 0; p < j; p++) d -= k[j * m + p]! ** 2;
-    if (!(d > 0)) return false;
-    d = Math.sqrt(d);
-    k[j * m + j] = d;
-    for (let i = j + 1; i < m; i++) {
-      let v = k[i * m + j]!;
-      for (let p = 0; p < j; p++) v -= k[i * m + p]! * k[j * m + p]!;
-      k[i * m + j] = v / d;
-    }
-  }
-  return true;
-}
-
-/** Solves L Lᵀ x = y for the Cholesky factor in the lower triangle of `l`. */
-function cholSolve(l: Float64Array, m: number, y: ArrayLike<number>): Float64Array {
-  const x = Float64Array.from(y);
-  for (let i = 0; i < m; i++) {
-    let s = x[i]!;
-    for (let p = 0; p < i; p++) s -= l[i * m + p]! * x[p]!;
-    x[i] = s / l[i * m + i]!;
-  }
-  for (let i = m - 1; i >= 0; i--) {
-    let s = x[i]!;
-    for (let p = i + 1; p < m; p++) s -= l[p * m + i]! * x[p]!;
-    x[i] = s / l[i * m + i]!;
-  }
-  return x;
-}
-
-interface GpFit {
-  readonly a: number;
-  readonly c: number;
-  readonly mean: number;
-  readonly alpha: Float64Array;
-  readonly points: readonly Sample[];
-  /** Profiled signal scale s² and the Cholesky factor of K/s² (for posterior variances). */
-  readonly scale: number;
-  readonly chol: Float64Array;
-}
-
-/** Gram matrix (without scale) of the product kernel + constant + nugget on `pts`. */
-function gram(pts: readonly Sample[], n: number, a: number, c: number, eta: number): Float64Array {
-  const m = pts.length;
-  const k = new Float64Array(m * m);
-  const la = Math.log(a);
-  const lcc = Math.log(c);
-  for (let i = 0; i < m; i++) {
-    const zi = pts[i]!.members;
-    for (let j = 0; j <= i; j++) {
-      const zj = pts[j]!.members;
-      let both = 0;
-      let diff = 0;
-      for (let p = 0; p < n; p++) {
-        both += zi[p]! & zj[p]!;
-        diff += zi[p]! ^ zj[p]!;
-      }
-      const v = Math.exp(both * la + diff * lcc) + 1 + (i === j ? eta : 0);
-      k[i * m + j] = v;
-      k[j * m + i] = v;
-    }
-  }
-  return k;
-}
-
-interface Hyper {
-  readonly a: number;
-  readonly c: number;
-  readonly eta: number;
-}
-
-/** Grid point of largest profile marginal likelihood on `sel`. */
-function selectHyper(sel: readonly Sample[], n: number): Hyper {
-  let best: { ll: number; a: number; c: number; eta: number } | null = null;
-  for (const a of GRID_A)
-    for (const rho of GRID_RHO)
-      for (const eta of GRID_ETA) {
-        const c = rho * Math.sqrt(a);
-        const m = sel.length;
-        const mean = sel.reduce((s, p) => s + p.u, 0) / m;
-        const y = sel.map((p) => p.u - mean);
-        const l = gram(sel, n, a, c, eta);
-        if (!cholesky(l, m)) continue;
-        const alpha = cholSolve(l, m, y);
-        let q = 0;
-        let logDet = 0;
-        for (let i = 0; i < m; i++) {
-          q += y[i]! * alpha[i]!;
-          logDet += Math.log(l[i * m + i]!);
-        }
-        // Profile likelihood with the scale maximised out: −(m/2)·log(q/m) − ½·log|K|.
-        const ll = -(m / 2) * Math.log(Math.max(q, 1e-300) / m) - logDet;
-        if (!best || ll > best.ll) best = { ll, a, c, eta };
-      }
-  if (!best) throw new InvalidInputError('gp-shapley: no hyper-parameters gave a valid fit');
-  return best;
-}
-
-function fitGp(pts: readonly Sample[], n: number, best: Hyper): GpFit {
-  const m = pts.length;
-  const mean = pts.reduce((s, p) => s + p.u, 0) / m;
-  const y = pts.map((p) => p.u - mean);
-  const l = gram(pts, n, best.a, best.c, best.eta);
-  if (!cholesky(l, m)) throw new InvalidInputError('gp-shapley: Gram matrix not positive definite');
-  const alpha = cholSolve(l, m, y);
-  let q = 0;
-  for (let i = 0; i < m; i++) q += y[i]! * alpha[i]!;
-  return { a: best.a, c: best.c, mean, alpha, points: pts, scale: q / m, chol: l };
-}
-
-/** Posterior mean f(S) of a fit. */
-function predict(fit: GpFit, members: Uint8Array, n: number): number {
-  const la = Math.log(fit.a);
-  const lcc = Math.log(fit.c);
-  let v = fit.mean;
-  fit.points.forEach((p, j) => {
-    let both = 0;
-    let diff = 0;
-    for (let q = 0; q < n; q++) {
-      both += members[q]! & p.members[q]!;
-      diff += members[q]! ^ p.members[q]!;
-    }
-    v += fit.alpha[j]! * (Math.exp(both * la + diff * lcc) + 1);
-  });
-  return v;
+  /** Gate selection (default on); `false` gives the plain product-kernel GP. */
+  readonly gates?: boolean | GateSelectionOptions;
 }
 
 export async function gpShapley(game: Game, options: GpShapleyOptions): Promise<ValuationResult> {
@@ -286,7 +109,7 @@ export async function gpShapley(game: Game, options: GpShapleyOptions): Promise<
   }
 
   const rng = new Rng(options.seed ?? 0);
-  const samples: Sample[] = [];
+  const samples: Point[] = [];
   const stratumOf: (Stratum | null)[] = []; // null: enumerated (sizes 1, n − 1) or ∅, N
   const add = async (coalition: readonly number[], st: Stratum | null): Promise<void> => {
     const members = new Uint8Array(n);
@@ -332,41 +155,32 @@ export async function gpShapley(game: Game, options: GpShapleyOptions): Promise<
     return phi;
   };
 
-  let frozenHyper: Hyper | null = null;
+  /** Kernel and gates chosen on the first `selectFit` coalitions, then kept. */
+  let frozen: { params: KernelParams; gates: readonly Gate[] } | null = null;
+  const gateOptions = options.gates ?? true;
+  const chooseModel = (sel: readonly Point[]) => {
+    const plain = selectKernel(sel);
+    if (gateOptions === false) return { params: plain, gates: [] };
+    const gates = selectGates(sel, plain, gateOptions === true ? {} : gateOptions);
+    return { params: gates.length > 0 ? selectKernel(sel, gates) : plain, gates };
+  };
   const estimate = (): { values: number[]; stderr: number[] } => {
     if (samples.length <= 2) {
       return { values: new Array<number>(n).fill(deltaU / n), stderr: new Array(n).fill(Infinity) };
     }
-    // Hyper-parameters are chosen on the first `selectFit` coalitions, then kept.
-    const hyper = frozenHyper ?? selectHyper(samples.slice(0, selectFit), n);
-    if (samples.length >= selectFit) frozenHyper = hyper;
-    const fit = fitGp(samples.slice(0, maxFit), n, hyper);
-    const { inside, outside } = sectionShapley(n, fit.a, fit.c);
-    // φ(f): the mean and the constant kernel term have no Shapley value.
-    const phiF = new Float64Array(n);
-    const sec = (p: Sample, i: number) => (p.members[i] ? inside[p.size]! : outside[p.size]!);
-    fit.points.forEach((p, j) => {
-      for (let i = 0; i < n; i++) phiF[i]! += fit.alpha[j]! * sec(p, i);
-    });
-    const fv = samples.map((s) => predict(fit, s.members, n));
+    const model = frozen ?? chooseModel(samples.slice(0, selectFit));
+    if (samples.length >= selectFit) frozen = model;
+    const fit = fitGp(samples.slice(0, maxFit), model.params, model.gates);
+    if (!fit) throw new InvalidInputError('gp-shapley: Gram matrix not positive definite');
+    const phiF = surrogateShapley(fit, n);
+    const fv = samples.map((s) => predict(fit, s.members));
     const ksU = kernelShapOn(
       samples.map((s) => s.u),
       deltaU,
     );
     const ksF = kernelShapOn(fv, fv[1]! - fv[0]!);
-    const values = Array.from(phiF, (v, i) => v + ksU[i]! - ksF[i]!);
-    // Posterior variance of φ_i: s²·(prior − ℓ_iᵀ K⁻¹ ℓ_i), ℓ_i[j] = φ_i(k(·, T_j)).
-    let prior = 0;
-    for (let t = 0; t < n; t++) prior += (inside[t + 1]! - outside[t]!) / n;
-    const m = fit.points.length;
-    const stderr = all.map((i) => {
-      const ell = fit.points.map((p) => sec(p, i));
-      const x = cholSolve(fit.chol, m, ell);
-      let q = 0;
-      for (let j = 0; j < m; j++) q += ell[j]! * x[j]!;
-      return Math.sqrt(Math.max(0, fit.scale * (prior - q)));
-    });
-    return { values, stderr };
+    const values = Array.from(phiF.values, (v, i) => v + ksU[i]! - ksF[i]!);
+    return { values, stderr: phiF.stderr };
   };
   let cached: { values: number[]; stderr: number[] } | null = null;
   let cachedAt = 0;

@@ -58,12 +58,10 @@ async function errorHandler(app: FastifyInstance): Promise<void> {
       .send({ error: code, message });
   });
   app.setNotFoundHandler((request, reply) =>
-    reply
-      .status(404)
-      .send({
-        error: 'FLAGSTONE_ERR_NOT_FOUND',
-        message: `no route ${request.method} ${request.url.split('?')[0]}`,
-      }),
+    reply.status(404).send({
+      error: 'FLAGSTONE_ERR_NOT_FOUND',
+      message: `no route ${request.method} ${request.url.split('?')[0]}`,
+    }),
   );
 }
 
