@@ -6,6 +6,7 @@
  *                      [--pretrain-steps P] [--epochs E] [--backend cpu|wasm] [--method M] [--json]
  *   value knn-shapley  --train FILE.csv --test FILE.csv --label COL --k K [--group COL] [--standardize] [--json]
  *   value payout       --values FILE --pool AMOUNT [--opt-out a,b] [--addresses FILE] [--confidence C] [--json]
+ *   value audit        --service URL --id ID [--key VKEY] [--samples K] [--seed S] [--json]  (value-audit.ts)
  * Results go to stdout (exact JSON with --json, a table otherwise); progress and errors to
  * stderr. Errors exit non-zero with one clear line. Output goes through commander's output
  * configuration so callers (tests, the service) can capture it.
@@ -36,6 +37,7 @@ import { buildGame, type GameDescriptor } from '../../valuation/utilities/game-c
 import { CoalitionModels } from '../../valuation/utilities/coalition-models.ts';
 import { sampleOutputs, valueCopyright } from '../../valuation/utilities/copyright.ts';
 import { movieTitles, titlesOf } from '../../valuation/utilities/movie-titles.ts';
+import { registerValueAuditCommand } from './value-audit.ts';
 
 /** A bad command-line input that is not a valuation error (unreadable file, bad number). */
 class CliInputError extends Error {
@@ -639,4 +641,6 @@ export function registerValueCommands(program: Command): void {
     .option('--seed <s>', 'seed of the interval bootstrap', 'payout-intervals')
     .option('--json', 'print the plan as JSON (amounts as decimal strings)')
     .action(payoutAction);
+
+  registerValueAuditCommand(value);
 }

@@ -87,6 +87,11 @@ export const logHeadView = z.object({
 
 export const valuationView = z.object({
   id: hash32,
+  request: z
+    .record(z.string(), z.unknown())
+    .describe(
+      'the normalised request ({v, game, method, budget, seed, tolerance, pool}); id = SHA-256 of its RFC 8785 form, so an auditor can replay it',
+    ),
   game: z.enum(GAME_KINDS),
   method: z.enum(METHOD_NAMES),
   algorithm: z.string(),
@@ -123,4 +128,18 @@ export const evaluationView = z.object({
   leafHash: hash32,
   proof: z.object({ index: uint, size: uint, path: z.array(hash32) }),
   log: logHeadView,
+});
+
+/** Largest page of GET /v1/valuations/:id/evaluations. */
+export const MAX_EVALUATION_PAGE = 1000;
+
+export const evaluationListQuery = z.strictObject({
+  from: uintParam.default(0),
+  limit: uintParam.pipe(z.number().min(1).max(MAX_EVALUATION_PAGE)).default(MAX_EVALUATION_PAGE),
+});
+
+export const evaluationListView = z.object({
+  size: uint.describe('logged evaluations in all (the log head size)'),
+  from: uint,
+  entries: z.array(logEntryView).describe('entries from..from+limit−1, in log order'),
 });

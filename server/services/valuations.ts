@@ -26,14 +26,9 @@ import {
   parseLogEntry,
   treeFromLeafHashes,
 } from '../../valuation/log.ts';
-import { runMethod } from '../../valuation/methods/index.ts';
-import { planPayout, payoutPlanToJSON } from '../../valuation/payout/plan.ts';
+import { planRequestPayout, runRequest, type ValuationRequest } from '../../valuation/request.ts';
 import { resultToJSON, type ValuationResult } from '../../valuation/result.ts';
-import {
-  buildGame,
-  normaliseGame,
-  type GameDescriptor,
-} from '../../valuation/utilities/game-catalog.ts';
+import { buildGame, normaliseGame } from '../../valuation/utilities/game-catalog.ts';
 import type { Db } from '../persistence/database.ts';
 import { invalid, notFound } from '../errors.ts';
 import type { z } from 'zod';
@@ -53,17 +48,6 @@ const TREE_CACHE_SIZE = 16;
 export type ValuationView = z.infer<typeof valuationView>;
 export type EvaluationView = z.infer<typeof evaluationView>;
 type PayoutView = z.infer<typeof payoutView>;
-
-/** The normalised request: what the id commits to. */
-interface ValuationRequest {
-  readonly v: 1;
-  readonly game: GameDescriptor;
-  readonly method: CreateValuationBody['method'];
-  readonly budget: number | null;
-  readonly seed: number | string;
-  readonly tolerance: number | null;
-  readonly pool: CreateValuationBody['pool'] | null;
-}
 
 /** A finished run, before it is stored. */
 interface ValuationRun {
@@ -170,6 +154,28 @@ export class ValuationService {
     };
   }
 
+  /** Entries from..from+limit−1 of a valuation's log (fewer at the end). */
+  async evaluations(
+    id: string,
+    from: number,
+    limit: number,
+  ): Promise<{ size: number; from: number; entries: EvaluationView['entry'][] }> {
+    const head = await this.db.valuation.findUnique({ where: { id }, select: { logSize: true } });
+    if (!head) throw notFound(`no valuation ${id}`);
+    const size = Number(head.logSize);
+    if (from > size) throw invalid(`from ${from} is past the end of the log (${size} entries)`);
+    const rows = await this.db.valuationEvaluation.findMany({
+      where: { valuationId: id, index: { gte: BigInt(from), lt: BigInt(from + limit) } },
+      orderBy: { index: 'asc' },
+      select: { body: true },
+    });
+    const entries = rows.map((r) => {
+      const e = parseLogEntry(JSON.parse(r.body));
+      return { ...e, coalition: [...e.coalition], dataRoots: [...e.dataRoots] };
+    });
+    return { size, from, entries };
+  }
+
   async #run(id: string, request: ValuationRequest): Promise<ValuationRun> {
     const game = buildGame(request.game);
     const n = game.players.length;
@@ -190,12 +196,8 @@ export class ValuationService {
     };
     // Log outermost: every evaluation the estimator asks for is a leaf, cache hits included.
     const logged = withEvaluationLog(withCache(game, new MemoryUtilityCache()), sink);
-    const result = await runMethod(request.method, logged, {
-      ...(request.budget !== null ? { budget: request.budget } : {}),
-      seed: request.seed,
-      ...(request.tolerance !== null ? { tolerance: request.tolerance } : {}),
-    });
-    const payout = request.pool ? planFor(result, request.pool) : null;
+    const result = await runRequest(request, logged);
+    const payout = request.pool ? (planRequestPayout(result, request.pool) as PayoutView) : null;
     const rootHex = log.rootHex();
     const checkpoint = signCheckpoint(
       { origin: this.origin(id), size: log.size, root: fromHex(rootHex) },
@@ -236,6 +238,7 @@ export class ValuationService {
     const r = JSON.parse(row.result) as ReturnType<typeof resultToJSON> & { players: string[] };
     return {
       id,
+      request: request as unknown as Record<string, unknown>,
       game: request.game.kind,
       method: request.method,
       algorithm: r.algorithm,
@@ -272,22 +275,4 @@ export class ValuationService {
     }
     return tree;
   }
-}
-
-function planFor(
-  result: ValuationResult,
-  pool: NonNullable<CreateValuationBody['pool']>,
-): PayoutView {
-  return payoutPlanToJSON(
-    planPayout({
-      owners: result.players,
-      values: result.values,
-      stderr: result.stderr,
-      pool: BigInt(pool.amount),
-      optOut: pool.optOut,
-      ...(pool.addresses ? { addresses: pool.addresses } : {}),
-      confidence: pool.confidence,
-      seed: 'payout-intervals',
-    }),
-  ) as PayoutView;
 }

@@ -3,6 +3,8 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { errorResponses } from '../../schemas/common.ts';
 import {
   createValuationBody,
+  evaluationListQuery,
+  evaluationListView,
   evaluationParams,
   evaluationView,
   valuationIdParams,
@@ -43,6 +45,24 @@ const valuations: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => service.view(request.params.id),
+  );
+
+  app.get(
+    '/v1/valuations/:id/evaluations',
+    {
+      schema: {
+        tags: ['valuations'],
+        summary:
+          'A page of the logged utility evaluations, in log order (for replaying a valuation)',
+        description:
+          'Recompute the log root from every entry (RFC 8785 leaf bytes) and check it against the signed head; `flagstone value audit` does this and replays the estimator.',
+        params: valuationIdParams,
+        querystring: evaluationListQuery,
+        response: { 200: evaluationListView, ...errorResponses },
+      },
+    },
+    async (request) =>
+      service.evaluations(request.params.id, request.query.from, request.query.limit),
   );
 
   app.get(
