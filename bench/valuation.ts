@@ -17,9 +17,12 @@ import { popcount } from '../valuation/coalition.ts';
 import { penguinGame } from '../valuation/datasets/penguins.ts';
 import { standardize, type LabeledMatrix } from '../valuation/knn/dataset.ts';
 import { banzhafFromTable, shapleyFromTable, tabulate } from '../valuation/methods/exact.ts';
+import type { Game } from '../valuation/game.ts';
+import { gpShapley } from '../valuation/methods/gp-shapley.ts';
 import { runMethod } from '../valuation/methods/index.ts';
 import { knnShapley } from '../valuation/methods/knn-shapley.ts';
-import { relativeL2Error } from '../valuation/result.ts';
+import { relativeL2Error, type ValuationResult } from '../valuation/result.ts';
+import { maxEvaluations } from '../valuation/stopping.ts';
 import { tableGame } from '../valuation/utilities/table.ts';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -27,14 +30,29 @@ const data = (name: string) => join(root, 'node_modules', 'vega-datasets', 'data
 
 const BUDGETS = [100, 300, 1000, 3000];
 const SEEDS = 20;
-/** Benchmark name → registry method; MSR Banzhaf is scored against exact Banzhaf values. */
-const ESTIMATORS: { name: string; method: string; target: 'shapley' | 'banzhaf' }[] = [
+/**
+ * Benchmark name → registry method; MSR Banzhaf is scored against exact Banzhaf values.
+ * `gp-shapley-no-gates` is the ablation of gp-shapley's gate terms (not a registry method).
+ */
+const ESTIMATORS: {
+  name: string;
+  method: string;
+  target: 'shapley' | 'banzhaf';
+  run?: (game: Game, budget: number, seed: number) => Promise<ValuationResult>;
+}[] = [
   { name: 'permutation', method: 'permutation', target: 'shapley' },
   { name: 'antithetic-permutation', method: 'antithetic', target: 'shapley' },
   { name: 'truncated-permutation', method: 'tmc', target: 'shapley' },
   { name: 'stratified', method: 'stratified', target: 'shapley' },
   { name: 'kernel-shap', method: 'kernel', target: 'shapley' },
   { name: 'gp-shapley', method: 'gp', target: 'shapley' },
+  {
+    name: 'gp-shapley-no-gates',
+    method: 'gp',
+    target: 'shapley',
+    run: (game, budget, seed) =>
+      gpShapley(game, { stopping: maxEvaluations(budget), seed, gates: false }),
+  },
   { name: 'msr-banzhaf', method: 'msr-banzhaf', target: 'banzhaf' },
 ];
 
@@ -114,7 +132,9 @@ async function estimatorErrors() {
     for (const budget of BUDGETS) {
       const errs: number[] = [];
       for (let seed = 0; seed < SEEDS; seed++) {
-        const r = await runMethod(e.method, game, { budget, seed });
+        const r = e.run
+          ? await e.run(game, budget, seed)
+          : await runMethod(e.method, game, { budget, seed });
         if (r.evaluations > budget)
           throw new Error(`${e.name} used ${r.evaluations} > ${budget} evaluations`);
         errs.push(relativeL2Error(r.values, exact[e.target]));
