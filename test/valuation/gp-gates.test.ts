@@ -84,9 +84,9 @@ describe('gp-shapley gates', () => {
     ];
     const { utility } = groupGame(12, groups, [0.4, 0.25, 0.3], [10, 11]);
     const pts = samplePoints(12, 150, utility, 1);
-    const params = selectKernel(pts);
+    const fit = selectKernel(pts);
     for (const exhaustiveUpTo of [12, 0]) {
-      const found = selectGates(pts, params, { exhaustiveUpTo }).map(key);
+      const found = selectGates(fit, { exhaustiveUpTo }).map(key);
       expect(found).toContain('absent:0,1,2,3,4');
       expect(found).toContain('absent:7,8,9');
       expect(found).toContain('and:10,11');
@@ -96,7 +96,7 @@ describe('gp-shapley gates', () => {
   it('adds no gate to an exchangeable game (majority(11))', () => {
     const n = 11;
     const pts = samplePoints(n, 200, (z) => (z.reduce((a, b) => a + b, 0) >= 6 ? 1 : 0), 3);
-    expect(selectGates(pts, selectKernel(pts))).toEqual([]);
+    expect(selectGates(selectKernel(pts))).toEqual([]);
   });
 
   it('lowers the error on a game of substitutes at 100 evaluations (median of 9 seeds)', async () => {

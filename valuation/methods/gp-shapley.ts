@@ -50,9 +50,9 @@ import {
   type SamplingLoop,
   type SamplingOptions,
 } from './driver.ts';
-import { fitGp, predict, selectKernel, surrogateShapley } from './gp/fit.ts';
-import { selectGates, type Gate, type GateSelectionOptions } from './gp/gates.ts';
-import type { KernelParams, Point } from './gp/product-kernel.ts';
+import { fitGp, predict, selectKernel, surrogateShapley, type GpFit } from './gp/fit.ts';
+import { selectGates, type GateSelectionOptions } from './gp/gates.ts';
+import type { Point } from './gp/product-kernel.ts';
 
 export { sectionShapley } from './gp/product-kernel.ts';
 
@@ -155,14 +155,18 @@ export async function gpShapley(game: Game, options: GpShapleyOptions): Promise<
     return phi;
   };
 
-  /** Kernel and gates chosen on the first `selectFit` coalitions, then kept. */
-  let frozen: { params: KernelParams; gates: readonly Gate[] } | null = null;
+  /**
+   * The model (the fit that chose kernel and gates) on the first `selectFit` coalitions, kept
+   * once that many are drawn. Samples only grow, so both the selection set and the fit set are
+   * prefixes: a fit of the same length is the same fit and is reused.
+   */
+  let frozen: GpFit | null = null;
   const gateOptions = options.gates ?? true;
-  const chooseModel = (sel: readonly Point[]) => {
+  const chooseModel = (sel: readonly Point[]): GpFit => {
     const plain = selectKernel(sel);
-    if (gateOptions === false) return { params: plain, gates: [] };
-    const gates = selectGates(sel, plain, gateOptions === true ? {} : gateOptions);
-    return { params: gates.length > 0 ? selectKernel(sel, gates) : plain, gates };
+    if (gateOptions === false) return plain;
+    const gates = selectGates(plain, gateOptions === true ? {} : gateOptions);
+    return gates.length > 0 ? selectKernel(sel, gates) : plain;
   };
   const estimate = (): { values: number[]; stderr: number[] } => {
     if (samples.length <= 2) {
@@ -170,7 +174,11 @@ export async function gpShapley(game: Game, options: GpShapleyOptions): Promise<
     }
     const model = frozen ?? chooseModel(samples.slice(0, selectFit));
     if (samples.length >= selectFit) frozen = model;
-    const fit = fitGp(samples.slice(0, maxFit), model.params, model.gates);
+    const fitSize = Math.min(samples.length, maxFit);
+    const fit =
+      model.points.length === fitSize
+        ? model
+        : fitGp(samples.slice(0, fitSize), model.params, model.gates);
     if (!fit) throw new InvalidInputError('gp-shapley: Gram matrix not positive definite');
     const phiF = surrogateShapley(fit, n);
     const fv = samples.map((s) => predict(fit, s.members));

@@ -6,6 +6,7 @@
  */
 import { cholesky, cholSolve, halfLogDet } from '../../linalg/cholesky.ts';
 import { invert } from '../../linalg/invert.ts';
+import { dot } from '../../linalg/vector.ts';
 import { InvalidInputError } from '../../errors.ts';
 import { gateShapley, gateValue, type Gate } from './gates.ts';
 import {
@@ -80,9 +81,9 @@ function profileLogLikelihood(fit: GpFit): number {
   return -(m / 2) * Math.log(Math.max(fit.scale, 1e-300)) - halfLogDet(fit.chol, m);
 }
 
-/** Grid point of largest profile likelihood for the GP with mean gates `gates`. */
-export function selectKernel(pts: readonly Point[], gates: readonly Gate[] = []): KernelParams {
-  let best: { ll: number; params: KernelParams } | null = null;
+/** The fit at the grid point of largest profile likelihood, for the GP with mean gates `gates`. */
+export function selectKernel(pts: readonly Point[], gates: readonly Gate[] = []): GpFit {
+  let best: { ll: number; fit: GpFit } | null = null;
   for (const a of GRID_A)
     for (const rho of GRID_RHO)
       for (const eta of GRID_ETA) {
@@ -90,10 +91,10 @@ export function selectKernel(pts: readonly Point[], gates: readonly Gate[] = [])
         const fit = fitGp(pts, params, gates);
         if (!fit) continue;
         const ll = profileLogLikelihood(fit);
-        if (!best || ll > best.ll) best = { ll, params };
+        if (!best || ll > best.ll) best = { ll, fit };
       }
   if (!best) throw new InvalidInputError('gp-shapley: no hyper-parameters gave a valid fit');
-  return best.params;
+  return best.fit;
 }
 
 /** Posterior mean f(S). */
@@ -141,10 +142,4 @@ export function surrogateShapley(
     return Math.sqrt(Math.max(0, fit.scale * v));
   });
   return { values, stderr };
-}
-
-function dot(x: ArrayLike<number>, y: ArrayLike<number>): number {
-  let s = 0;
-  for (let i = 0; i < x.length; i++) s += x[i]! * y[i]!;
-  return s;
 }

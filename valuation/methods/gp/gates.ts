@@ -20,8 +20,9 @@
  * Candidates: every player set of size ≥ 2 as both an absent-gate [S ∩ G = ∅] and an AND gate
  * while 2^n is small (n ≤ `exhaustiveUpTo`); beyond that a beam search grows sets from pairs.
  */
-import { cholesky, lowerSolve } from '../../linalg/cholesky.ts';
-import { gram, type KernelParams, type Point } from './product-kernel.ts';
+import { lowerSolve } from '../../linalg/cholesky.ts';
+import { axpy, dot, scale } from '../../linalg/vector.ts';
+import type { Point } from './product-kernel.ts';
 
 /** `and`: [G ⊆ S] (complements); `absent`: [G ∩ S = ∅] (1 − OR over substitutes). */
 export interface Gate {
@@ -69,24 +70,28 @@ function allSets(n: number): number[][] {
   return out;
 }
 
+/** What selection needs of a gate-free GP fit (fit.ts's GpFit): its points, K = LLᵀ, mean. */
+export interface WhitenedFit {
+  readonly points: readonly Point[];
+  /** Cholesky factor of the Gram matrix, lower triangle, row-major. */
+  readonly chol: Float64Array;
+  readonly mean: number;
+}
+
 /**
- * Gates to add to a GP with kernel `params` fitted on `pts` (see the module comment). Returns
- * [] when the Gram matrix is not positive definite or no gate clears the threshold.
+ * Gates to add to a gate-free GP fit (see the module comment); [] when no gate clears the
+ * threshold. Whitening reuses the fit's Cholesky factor.
  */
-export function selectGates(
-  pts: readonly Point[],
-  params: KernelParams,
-  options: GateSelectionOptions = {},
-): Gate[] {
+export function selectGates(fit: WhitenedFit, options: GateSelectionOptions = {}): Gate[] {
+  const pts = fit.points;
   const m = pts.length;
   const n = pts[0]?.members.length ?? 0;
   if (m < 3 || n < 2) return [];
   const maxGates = options.maxGates ?? n;
   const exhaustive = n <= (options.exhaustiveUpTo ?? 12);
   const beam = options.beam ?? 4;
-  const l = gram(pts, params);
-  if (!cholesky(l, m)) return [];
-  const mean = pts.reduce((s, p) => s + p.u, 0) / m;
+  const l = fit.chol;
+  const mean = fit.mean;
   const r = lowerSolve(
     l,
     m,
@@ -186,19 +191,4 @@ function beamSearch(
     }
   }
   return best;
-}
-
-function dot(x: Float64Array, y: Float64Array, m: number): number {
-  let s = 0;
-  for (let i = 0; i < m; i++) s += x[i]! * y[i]!;
-  return s;
-}
-
-/** y += α x */
-function axpy(alpha: number, x: Float64Array, y: Float64Array, m: number): void {
-  for (let i = 0; i < m; i++) y[i]! += alpha * x[i]!;
-}
-
-function scale(alpha: number, x: Float64Array, m: number): void {
-  for (let i = 0; i < m; i++) x[i]! *= alpha;
 }
