@@ -7,6 +7,7 @@
  */
 import { InvalidArgumentError, type Command } from 'commander';
 import { parseVerifierKey } from '../../ledger/index.ts';
+import { HttpStatusError, JsonHttp } from '../http.ts';
 import {
   auditValuation,
   type AuditReport,
@@ -25,28 +26,24 @@ interface AuditOptions {
 /** The service could not be used (unreachable, non-2xx, not JSON). */
 class ServiceError extends Error {}
 
-async function getJson(base: string, path: string): Promise<unknown> {
-  let res: Response;
+/** GET a JSON document; every way the service can fail becomes a ServiceError. */
+async function getJson(http: JsonHttp, path: string): Promise<unknown> {
   try {
-    res = await fetch(new URL(path, base));
+    return await http.get<unknown>(path);
   } catch (e) {
-    throw new ServiceError(`cannot reach ${base}: ${(e as Error).message}`);
-  }
-  const text = await res.text();
-  if (!res.ok) throw new ServiceError(`GET ${path}: HTTP ${res.status} ${text.slice(0, 300)}`);
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ServiceError(`GET ${path}: response is not JSON`);
+    if (e instanceof HttpStatusError)
+      throw new ServiceError(`GET ${path}: HTTP ${e.status} ${e.body.slice(0, 300)}`);
+    if (e instanceof SyntaxError) throw new ServiceError(`GET ${path}: response is not JSON`);
+    throw new ServiceError(`cannot reach ${http.baseUrl}: ${(e as Error).message}`);
   }
 }
 
 /** Every log entry, page by page. */
-async function fetchEntries(base: string, id: string, size: number): Promise<unknown[]> {
+async function fetchEntries(http: JsonHttp, id: string, size: number): Promise<unknown[]> {
   const entries: unknown[] = [];
   while (entries.length < size) {
     const page = (await getJson(
-      base,
+      http,
       `/v1/valuations/${id}/evaluations?from=${entries.length}`,
     )) as { entries?: unknown[] };
     if (!Array.isArray(page.entries) || page.entries.length === 0)
@@ -79,13 +76,10 @@ async function auditAction(opts: AuditOptions, cmd: Command): Promise<void> {
         throw new ServiceError(`bad --key: ${(e as Error).message}`);
       }
     }
-    const published = (await getJson(
-      opts.service,
-      `/v1/valuations/${opts.id}`,
-    )) as PublishedValuation;
-    const vkey =
-      opts.key ?? ((await getJson(opts.service, '/v1/log/public-key')) as { vkey: string }).vkey;
-    const entries = await fetchEntries(opts.service, opts.id, published.log.size);
+    const http = new JsonHttp(opts.service.replace(/\/+$/, ''));
+    const published = (await getJson(http, `/v1/valuations/${opts.id}`)) as PublishedValuation;
+    const vkey = opts.key ?? ((await getJson(http, '/v1/log/public-key')) as { vkey: string }).vkey;
+    const entries = await fetchEntries(http, opts.id, published.log.size);
     const report = await auditValuation(published, entries, vkey, {
       samples: opts.samples,
       ...(opts.seed !== undefined ? { seed: opts.seed } : {}),

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ChainConnection } from '../../chain/index.ts';
 import { FlagstoneClient } from '../../prover/client/index.ts';
 import { buildApp } from '../../server/app.ts';
+import { JsonHttp } from '../http.ts';
 import { ANCHOR_EVERY_ENTRIES } from './training.ts';
 import type { Narrator } from './narrator.ts';
 
@@ -17,45 +18,6 @@ export interface ServicePhase {
   readonly http: JsonHttp;
   /** The log's C2SP verifier key (checks checkpoint notes offline). */
   readonly vkey: string;
-}
-
-/** Minimal JSON over fetch for the routes the prover client has no method for. */
-export class JsonHttp {
-  constructor(readonly baseUrl: string) {}
-
-  async get<T>(path: string): Promise<T> {
-    return this.send<T>('GET', path);
-  }
-
-  async post<T>(path: string, body: unknown): Promise<T> {
-    return this.send<T>('POST', path, body);
-  }
-
-  private async send<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await fetch(`${this.baseUrl}${path}`, {
-      method,
-      headers:
-        body === undefined
-          ? { accept: 'application/json' }
-          : { 'content-type': 'application/json', accept: 'application/json' },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-    });
-    const text = await res.text();
-    if (!res.ok) throw new HttpStatusError(method, path, res.status, text);
-    return JSON.parse(text) as T;
-  }
-}
-
-export class HttpStatusError extends Error {
-  override name = 'HttpStatusError';
-  constructor(
-    readonly method: string,
-    readonly path: string,
-    readonly status: number,
-    readonly body: string,
-  ) {
-    super(`${method} ${path} → ${status}: ${body.slice(0, 300)}`);
-  }
 }
 
 export async function startService(

@@ -145,9 +145,8 @@ export class ValuationService {
       where: { valuationId_index: { valuationId: id, index: BigInt(index) } },
     });
     const tree = await this.#tree(id);
-    const entry = parseLogEntry(JSON.parse(row.body));
     return {
-      entry: { ...entry, coalition: [...entry.coalition], dataRoots: [...entry.dataRoots] },
+      entry: entryView(row.body),
       leafHash: row.leafHash,
       proof: { index, size, path: tree.inclusionProof(index, size).map(toHex) },
       log: { origin: this.origin(id), size, rootHex: head.logRoot, checkpoint: head.checkpoint },
@@ -169,11 +168,7 @@ export class ValuationService {
       orderBy: { index: 'asc' },
       select: { body: true },
     });
-    const entries = rows.map((r) => {
-      const e = parseLogEntry(JSON.parse(r.body));
-      return { ...e, coalition: [...e.coalition], dataRoots: [...e.dataRoots] };
-    });
-    return { size, from, entries };
+    return { size, from, entries: rows.map((r) => entryView(r.body)) };
   }
 
   async #run(id: string, request: ValuationRequest): Promise<ValuationRun> {
@@ -275,4 +270,10 @@ export class ValuationService {
     }
     return tree;
   }
+}
+
+/** A stored leaf body as the response shape (mutable arrays for the serializer). */
+function entryView(body: string): EvaluationView['entry'] {
+  const e = parseLogEntry(JSON.parse(body));
+  return { ...e, coalition: [...e.coalition], dataRoots: [...e.dataRoots] };
 }
